@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("sluice"); return 0; }

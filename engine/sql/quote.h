@@ -1,0 +1,22 @@
+// The one place identifiers and literals are quoted. Every SQL string the
+// engine or a dialect builds goes through these.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/schema/table_info.h"
+
+namespace sluice::sql {
+
+// `name` with embedded backticks doubled.
+std::string QuoteIdent(std::string_view name);
+// `schema`.`table`, or `table` when the schema is empty.
+std::string QuoteTable(const TableRef& t);
+// 'text' with quotes and backslashes escaped (safe under any sql_mode).
+std::string QuoteString(std::string_view text);
+// `a`, `b`, `c`
+std::string QuoteIdentList(const std::vector<std::string>& names);
+
+}  // namespace sluice::sql

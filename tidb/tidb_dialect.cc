@@ -1,0 +1,1 @@
+// placeholder until the TiDB dialect lands
