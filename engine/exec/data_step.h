@@ -1,0 +1,44 @@
+// Contract between the Runner (engine/exec/runner) and the chunked batch
+// engine: how a data step (UPDATE / DELETE / INSERT...SELECT) is run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/dialect.h"
+#include "engine/status.h"
+
+namespace sluice {
+
+class RunControl;
+class ProgressReporter;
+class Throttler;
+
+// From `-- sluice:step key=value ...` and the run's flags.
+struct DataStepOptions {
+  int batch_size = 1000;             // starting rows per batch (adaptive afterwards)
+  int workers = 4;                   // parallel batch workers
+  std::string key;                   // key= : chunk on this unique index (name); empty = PK
+  double max_rate = 0;               // rows/s across workers; 0 = unlimited
+  std::string defer_indexes;         // "", "all" or "idx_a,idx_b"
+  bool chunked = true;               // chunked=false: run as written
+  double target_batch_seconds = 0.5; // adaptive sizing target
+  std::string strategy = "auto";     // TiDB: "tidb-batch" = BATCH ON ... non-transactional DML
+};
+
+struct DataStepRequest {
+  std::string revision;   // checkpoint key, with step_index
+  int step_index = 0;     // 1-based
+  std::string statement;  // as written by the user (no trailing ';')
+  DataStepOptions options;
+};
+
+// Runs the step to completion (or until stopped/aborted), resuming from its
+// checkpoint. The checkpoint of each chunk commits with the chunk.
+Status RunDataStep(Dialect& dialect, SessionFactory& sessions, const DataStepRequest& req,
+                   RunControl& control, ProgressReporter& progress, Throttler& throttler);
+
+// --sql offline mode: the statements that would run (no connection).
+Result<std::vector<std::string>> OfflineDataStepSql(Dialect& dialect, const DataStepRequest& req);
+
+}  // namespace sluice

@@ -1,0 +1,54 @@
+// Throttling: signals say whether to hold back new batches, and why. The
+// composite (throttle/composite_throttler) combines them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+
+namespace sluice {
+
+struct ThrottleDecision {
+  bool throttle = false;  // hold new batches
+  bool abort = false;     // critical: stop the run cleanly
+  std::string reason;     // "Threads_running=57 > 50", "replica lag 12s > 5s"
+};
+
+// One signal: server load, replica lag, flag file, manual pause...
+class ThrottleSignal {
+ public:
+  virtual ~ThrottleSignal() = default;
+  virtual std::string Name() const = 0;  // metric label: "load", "lag", "flag-file"...
+  // An error means the signal could not be read; the throttler decides.
+  virtual Result<ThrottleDecision> Check() = 0;
+};
+
+// Settings from --max-load, --critical-load, --max-lag, --replica,
+// --max-rate and --throttle-flag-file.
+struct ThrottleOptions {
+  std::vector<std::pair<std::string, long>> max_load;       // {"Threads_running", 50}
+  std::vector<std::pair<std::string, long>> critical_load;  // {"Threads_running", 200}
+  double critical_grace_s = 10;        // critical must hold this long before abort
+  double max_lag_s = 0;                // 0: no lag check
+  std::vector<std::string> replica_dsns;
+  double max_rate = 0;                 // rows/s over all workers; 0: unlimited
+  std::string flag_file;               // throttle while this file exists
+  double check_interval_s = 1;         // how often signals are re-read
+};
+
+// What workers ask before each batch.
+class Throttler {
+ public:
+  virtual ~Throttler() = default;
+  // Current decision (cached by implementations between checks).
+  virtual ThrottleDecision Check() = 0;
+};
+
+// Never throttles: for unit tests and --max-load unset.
+class NoThrottler : public Throttler {
+ public:
+  ThrottleDecision Check() override { return {}; }
+};
+
+}  // namespace sluice
