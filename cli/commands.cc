@@ -1,0 +1,16 @@
+// The list of commands. Add a command: write cli/cmd_<name>.cc defining
+// `Command Make<Name>Command()`, declare it here and append it to the list.
+#include "cli/command.h"
+
+namespace sluice::cli {
+
+Command MakeDbCommand();
+
+const std::vector<Command>& AllCommands() {
+  static const std::vector<Command> kCommands = {
+      MakeDbCommand(),
+  };
+  return kCommands;
+}
+
+}  // namespace sluice::cli
