@@ -22,6 +22,8 @@ class RunControl;           // engine/exec/run_control.h: pause/abort/set from t
 class ProgressReporter;     // engine/progress/progress.h
 class ThrottleSignal;       // engine/throttle/throttler.h
 struct ThrottleOptions;     // engine/throttle/throttler.h
+class Throttler;            // engine/throttle/throttler.h
+struct DataStepRequest;     // engine/exec/data_step.h
 
 // A key value: one optional string per key column (SQL literal text is built
 // by the engine with proper quoting).
@@ -50,6 +52,7 @@ struct SchemaChangeRequest {
   SchemaStepOptions options;
   std::string revision;    // for checkpoints and metrics labels
   int step_index = 0;
+  Throttler* throttler = nullptr;  // consulted by Run() (TiDB: pause the DDL job); null: never
 };
 
 // A planned schema change: how it will run, and the runner.
@@ -64,6 +67,18 @@ class SchemaChange {
   virtual std::vector<std::string> OfflineSql() const = 0;
   // Runs it: reports progress, honours throttling and the operator's commands.
   virtual Status Run(RunControl& control, ProgressReporter& progress) = 0;
+};
+
+// A data step the dialect runs with a server-side mechanism instead of the
+// engine's chunked executor (TiDB: strategy=tidb-batch, non-transactional DML).
+class NativeDataStep {
+ public:
+  virtual ~NativeDataStep() = default;
+  virtual std::string Strategy() const = 0;
+  // The SQL that would run, for --sql offline mode (may include a preview).
+  virtual std::vector<std::string> OfflineSql() const = 0;
+  virtual Status Run(SessionFactory& sessions, RunControl& control,
+                     ProgressReporter& progress) = 0;
 };
 
 class Dialect {
@@ -98,6 +113,16 @@ class Dialect {
   // Statements to run on a batch session before its first batch
   // (isolation level, TiDB txn settings...).
   virtual std::vector<std::string> BatchSessionSetup() const = 0;
+
+  // A native runner for a data step whose options ask for one (TiDB:
+  // strategy=tidb-batch), or nullptr: the engine chunks it itself, and
+  // refuses a strategy no dialect claimed. `s` is null in --sql offline mode.
+  virtual Result<std::unique_ptr<NativeDataStep>> PlanNativeDataStep(Session* s,
+                                                                     const DataStepRequest& req) {
+    (void)s;
+    (void)req;
+    return std::unique_ptr<NativeDataStep>();
+  }
 };
 
 }  // namespace sluice
