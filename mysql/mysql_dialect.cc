@@ -1,8 +1,12 @@
 #include "mysql/mysql_dialect.h"
 
+#include <map>
+
 #include "engine/db/error_classifier.h"
 #include "engine/schema/inspector.h"
 #include "engine/throttle/throttler.h"
+#include "mysql/load_signal.h"
+#include "mysql/replica_lag_signal.h"
 
 namespace sluice::mysql {
 
@@ -34,9 +38,24 @@ Result<std::unique_ptr<SchemaChange>> MysqlDialect::PlanSchemaChange(
 
 std::vector<std::unique_ptr<ThrottleSignal>> MysqlDialect::ThrottleSignals(
     SessionFactory& sessions, const ThrottleOptions& opts) {
-  (void)sessions;
-  (void)opts;
-  return {};
+  // One load signal per status variable, carrying both its max and critical limit.
+  std::map<std::string, LoadLimit> limits;
+  for (const auto& [var, n] : opts.max_load) {
+    limits[var].variable = var;
+    limits[var].max = n;
+  }
+  for (const auto& [var, n] : opts.critical_load) {
+    limits[var].variable = var;
+    limits[var].critical = n;
+  }
+  std::vector<std::unique_ptr<ThrottleSignal>> signals;
+  for (auto& [var, limit] : limits) signals.push_back(std::make_unique<LoadSignal>(sessions, limit));
+  if (opts.max_lag_s > 0) {
+    for (const auto& dsn : opts.replica_dsns) {
+      signals.push_back(ReplicaLagSignal::FromDsn(dsn, opts.max_lag_s));
+    }
+  }
+  return signals;
 }
 
 ErrorClass MysqlDialect::Classify(int code) const { return ClassifyErrorCode(code); }

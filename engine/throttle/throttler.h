@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/status.h"
@@ -13,6 +14,7 @@ struct ThrottleDecision {
   bool throttle = false;  // hold new batches
   bool abort = false;     // critical: stop the run cleanly
   std::string reason;     // "Threads_running=57 > 50", "replica lag 12s > 5s"
+  std::string signal;     // metric label(s) of the signal(s) behind it: "load", "lag,pause"
 };
 
 // One signal: server load, replica lag, flag file, manual pause...
@@ -22,6 +24,9 @@ class ThrottleSignal {
   virtual std::string Name() const = 0;  // metric label: "load", "lag", "flag-file"...
   // An error means the signal could not be read; the throttler decides.
   virtual Result<ThrottleDecision> Check() = 0;
+  // Cheap signals (manual pause, flag file) are re-read on every Throttler
+  // check instead of being cached for check_interval_s.
+  virtual bool Cheap() const { return false; }
 };
 
 // Settings from --max-load, --critical-load, --max-lag, --replica,
