@@ -47,11 +47,17 @@ struct Classified {
   std::optional<Span> where;
   // Where " WHERE <pred>" goes when there is no WHERE: the end of the
   // FROM/UPDATE table reference part (before GROUP BY/ORDER BY/LIMIT/end).
+  // UPDATE: the end of the SET clause. When there is a WHERE: where->end.
   size_t where_insert_at = 0;
   bool has_order_by = false;
   bool has_limit = false;
-  bool multi_table = false;        // joins, comma lists, USING, subqueries in FROM
+  // Joins, comma lists, USING, subqueries in FROM, UNION. Such UPDATE /
+  // DELETE / INSERT...SELECT statements keep their verb but are kPlain.
+  bool multi_table = false;
   std::vector<std::string> assigned_columns;  // UPDATE ... SET a=..., b=...
+  std::string target_alias;        // UPDATE t AS x / DELETE FROM t x: "x" (else empty)
+  std::string source_alias;        // INSERT ... SELECT ... FROM src AS s: "s" (else empty)
+  bool has_group_by = false;       // INSERT ... SELECT ... GROUP BY / HAVING / DISTINCT
   std::string alter_spec;          // schema: text after ALTER TABLE t (CREATE INDEX -> ADD INDEX ...)
 };
 
