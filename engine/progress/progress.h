@@ -30,6 +30,7 @@ struct ProgressSnapshot {
   std::string throttle_reason;  // why, when throttled
   bool paused = false;          // manual pause
   uint64_t retries = 0;
+  uint64_t rows_resumed = 0;    // part of rows_done finished by an earlier run (checkpoint)
   std::string state;            // free text: e.g. TiDB job STATE "running"
   double Ratio() const;         // 0..1, or 0 when unknown
 };
@@ -52,6 +53,9 @@ class ProgressSink {
   virtual void OnSnapshot(const ProgressSnapshot& /*s*/) {}
   virtual void OnBatch(const ProgressSnapshot& /*s*/, const BatchEvent& /*e*/) {}
   virtual void OnRetry(const ProgressSnapshot& /*s*/, ErrorClass /*c*/, const Error& /*e*/) {}
+  // `reason` is the throttle signal's short label ("load", "lag", "rate",
+  // "pause", "flag-file"; metric label); s.throttle_reason has the full text.
+  // `seconds` is the throttled time added since the last call.
   virtual void OnThrottle(const ProgressSnapshot& /*s*/, const std::string& /*reason*/,
                           double /*seconds*/) {}
   // The step ended (ok or not); sinks flush and print a final line.
