@@ -13,6 +13,7 @@
 
 #include "engine/db/session.h"
 #include "engine/schema/table_info.h"
+#include "engine/sql/quote.h"
 #include "engine/status.h"
 
 namespace sluice {
@@ -113,6 +114,25 @@ class Dialect {
   // Statements to run on a batch session before its first batch
   // (isolation level, TiDB txn settings...).
   virtual std::vector<std::string> BatchSessionSetup() const = 0;
+
+  // Drops secondary indexes deferred for a data step (defer-indexes=).
+  virtual std::vector<std::string> DropIndexSql(const TableRef& t,
+                                                const std::vector<std::string>& names) const {
+    std::string sql = "ALTER TABLE " + sql::QuoteTable(t);
+    for (size_t i = 0; i < names.size(); ++i) {
+      sql += (i ? ", DROP INDEX " : " DROP INDEX ") + sql::QuoteIdent(names[i]);
+    }
+    return {sql};
+  }
+  // Re-creates deferred indexes online; `definitions` as in SHOW CREATE
+  // TABLE ("KEY `a` (`a`)"). Default: one plain ALTER (TiDB adds indexes
+  // online natively); MySQL/MariaDB ask for INPLACE, LOCK=NONE.
+  virtual std::vector<std::string> AddIndexSql(const TableRef& t,
+                                               const std::vector<std::string>& definitions) const {
+    std::string sql = "ALTER TABLE " + sql::QuoteTable(t);
+    for (size_t i = 0; i < definitions.size(); ++i) sql += (i ? ", ADD " : " ADD ") + definitions[i];
+    return {sql};
+  }
 
   // A native runner for a data step whose options ask for one (TiDB:
   // strategy=tidb-batch), or nullptr: the engine chunks it itself, and

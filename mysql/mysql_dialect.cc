@@ -2,11 +2,15 @@
 
 #include <map>
 
+#include "engine/chunk/key_choice.h"
 #include "engine/db/error_classifier.h"
 #include "engine/schema/inspector.h"
 #include "engine/throttle/throttler.h"
+#include "mysql/online_alter.h"
+#include "mysql/index_ddl.h"
 #include "mysql/load_signal.h"
 #include "mysql/replica_lag_signal.h"
+#include "mysql/split_points.h"
 
 namespace sluice::mysql {
 
@@ -15,25 +19,22 @@ Result<TableInfo> MysqlDialect::InspectTable(Session& s, const TableRef& t) {
 }
 
 Result<ChunkKey> MysqlDialect::ChooseChunkKey(const TableInfo& t, const std::string& requested) {
-  (void)t;
-  (void)requested;
-  return RuntimeError("ChooseChunkKey: not implemented yet");
+  return chunk::ChooseUniqueKey(t, requested);
 }
 
 Result<std::vector<KeyTuple>> MysqlDialect::SplitPoints(Session& s, const TableInfo& t,
                                                         const ChunkKey& key) {
-  (void)s;
-  (void)t;
-  (void)key;
-  return std::vector<KeyTuple>{};
+  return IndexSeekSplitPoints(s, t, key);
+}
+
+std::vector<std::string> MysqlDialect::AddIndexSql(
+    const TableRef& t, const std::vector<std::string>& definitions) const {
+  return OnlineAddIndexSql(t, definitions);
 }
 
 Result<std::unique_ptr<SchemaChange>> MysqlDialect::PlanSchemaChange(
     SessionFactory& sessions, const SchemaChangeRequest& req, bool offline) {
-  (void)sessions;
-  (void)req;
-  (void)offline;
-  return RuntimeError("online schema change: not implemented yet");
+  return PlanOnlineAlter(*this, sessions, req, offline);
 }
 
 std::vector<std::unique_ptr<ThrottleSignal>> MysqlDialect::ThrottleSignals(

@@ -23,6 +23,8 @@ class MysqlDialect : public Dialect {
       SessionFactory& sessions, const ThrottleOptions& opts) override;
   ErrorClass Classify(int code) const override;
   std::vector<std::string> BatchSessionSetup() const override;
+  std::vector<std::string> AddIndexSql(const TableRef& t,
+                                       const std::vector<std::string>& definitions) const override;
 };
 
 }  // namespace sluice::mysql

@@ -24,6 +24,9 @@ struct DataStepOptions {
   bool chunked = true;               // chunked=false: run as written
   double target_batch_seconds = 0.5; // adaptive sizing target
   std::string strategy = "auto";     // TiDB: "tidb-batch" = BATCH ON ... non-transactional DML
+  int min_batch_size = 10;           // adaptive sizing floor
+  int max_batch_size = 100000;       // adaptive sizing ceiling
+  double max_growth = 2.0;           // largest factor between consecutive batch sizes
 };
 
 struct DataStepRequest {
@@ -31,6 +34,8 @@ struct DataStepRequest {
   int step_index = 0;     // 1-based
   std::string statement;  // as written by the user (no trailing ';')
   DataStepOptions options;
+  std::string checkpoint_table = "sluice_checkpoint";          // state table of chunk checkpoints
+  std::string deferred_index_table = "sluice_deferred_index";  // state table of deferred indexes
 };
 
 // Runs the step to completion (or until stopped/aborted), resuming from its

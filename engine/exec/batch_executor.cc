@@ -1,0 +1,284 @@
+#include <utility>  // before Boost.Asio (Boost 1.74 + C++20 + GCC 12)
+
+#include "engine/exec/batch_executor.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+
+#include "engine/exec/run_control.h"
+#include "engine/log.h"
+#include "engine/throttle/throttler.h"
+#include "engine/throttle/token_bucket.h"
+
+namespace sluice {
+namespace {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+TimePoint SteadyNow() { return std::chrono::steady_clock::now(); }
+
+double Since(TimePoint t) {
+  return std::chrono::duration<double>(SteadyNow() - t).count();
+}
+
+struct BatchResult {
+  bool already_done = false;  // an earlier attempt had committed it
+  uint64_t rows = 0;          // rows changed
+};
+
+// One batch: the statement and the chunk's checkpoint in one transaction.
+// A retry (attempt > 0) first locks the chunk's checkpoint row: if the
+// earlier attempt's COMMIT went through (or is still in flight and then
+// goes through), the batch is not applied again.
+Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
+                        const std::string& sql, int64_t seq,
+                        const std::function<uint64_t(uint64_t)>& keys_of, BatchResult* out) {
+  *out = BatchResult{};
+  auto body = [&]() -> Status {
+    SLUICE_TRY(s.Exec("START TRANSACTION"));
+    if (attempt > 0) {
+      SLUICE_ASSIGN(bool done, store.LockAndCheckDone(s, seq));
+      if (done) {
+        out->already_done = true;
+        return Status::Ok();
+      }
+    }
+    SLUICE_ASSIGN(ExecResult r, s.Exec(sql));
+    SLUICE_ASSIGN(ExecResult mark,
+                  s.Exec(store.MarkDoneSql(seq, r.affected_rows, keys_of(r.affected_rows))));
+    if (mark.affected_rows == 0) {
+      out->already_done = true;
+      return Status::Ok();
+    }
+    out->rows = r.affected_rows;
+    return s.Exec("COMMIT").status();
+  };
+  Status st = body();
+  if (!st.ok() || out->already_done) {
+    auto rb = s.Exec("ROLLBACK");
+    if (!st.ok()) return st;
+    SLUICE_TRY(rb);
+    SLUICE_ASSIGN(out->rows, store.DoneRows(s, seq));
+  }
+  return Status::Ok();
+}
+
+// State shared by the workers of one Run.
+struct SharedRun {
+  ChunkSource* source = nullptr;
+  const BatchExecutor::Render* render = nullptr;
+  chunk::AdaptiveBatchSize sizer;
+  TokenBucket bucket;
+  std::mutex mu;
+  std::optional<Error> first_error;
+  std::atomic<bool> failed{false};
+  std::string throttle_reason;  // last logged, to log each change once
+
+  SharedRun(const chunk::AdaptiveBatchOptions& sizing, double max_rate, RunControl* control)
+      : sizer(sizing), bucket(TokenBucketOptions{max_rate, 1.0}, control) {}
+
+  void Fail(const Error& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!first_error) first_error = e;
+    failed.store(true);
+  }
+};
+
+}  // namespace
+
+class BatchExecutor::Worker {
+ public:
+  Worker(BatchExecutor& ex, SharedRun& sh, int index)
+      : ex_(ex), sh_(sh), index_(index), ws_(ex.sessions_, ex.opts_.session_setup) {}
+
+  void Run() {
+    while (!sh_.failed.load() && !ex_.control_.stopping()) {
+      const int active = ex_.ActiveWorkers();
+      if (index_ >= active) {  // parked by `set workers=N`
+        if (sh_.source->Walked()) return;
+        ex_.control_.SleepFor(std::chrono::milliseconds(200));
+        continue;
+      }
+      if (!WaitForTurn(active)) return;
+      const int rows = sh_.sizer.Next(ex_.control_.batch_size());
+      const double waited = sh_.bucket.Acquire(static_cast<uint64_t>(rows));
+      if (waited > 0) {
+        ex_.progress_.Throttle("rate", fmt::format("max-rate {:.0f} rows/s", sh_.bucket.rate()),
+                               waited / active);
+      }
+      if (ex_.control_.stopping()) return;
+
+      std::optional<WorkItem> item;
+      Status st = Retry([&](Session& s, int) -> Status {
+        SLUICE_ASSIGN(item, sh_.source->Next(s, index_, active, rows));
+        return Status::Ok();
+      });
+      if (!st.ok()) return Fail(st);
+      if (!item) return;  // every interval is walked
+      st = RunChunk(*item, active);
+      if (!st.ok()) return Fail(st);
+    }
+  }
+
+ private:
+  Status Retry(const std::function<Status(Session&, int)>& op) {
+    return RunWithRetry(ws_, ex_.dialect_, ex_.opts_.retry, ex_.control_, op,
+                        [&](ErrorClass c, const Error& e) { ex_.progress_.Retry(c, e); });
+  }
+
+  void Fail(const Status& st) {
+    if (ex_.control_.stopping() && st.error().exit == ExitCode::kAborted) return;
+    sh_.Fail(st.error());
+  }
+
+  // Waits while paused or throttled; false when the run must stop.
+  bool WaitForTurn(int active) {
+    RunControl& control = ex_.control_;
+    if (control.paused()) {
+      ex_.progress_.Paused(true);
+      if (!control.WaitWhilePaused()) return false;
+      ex_.progress_.Paused(false);
+    }
+    while (true) {
+      ThrottleDecision d = ex_.throttler_.Check();
+      if (d.abort) {
+        spdlog::error("aborting the data step: {}", d.reason);
+        control.RequestAbort(d.reason);
+        return false;
+      }
+      if (!d.throttle) {
+        ex_.progress_.Unthrottle();
+        return true;
+      }
+      LogThrottle(d.reason);
+      const auto t0 = SteadyNow();
+      if (!control.SleepFor(std::chrono::milliseconds(250))) return false;
+      ex_.progress_.Throttle("throttle", d.reason, Since(t0) / active);
+    }
+  }
+
+  void LogThrottle(const std::string& reason) {
+    std::lock_guard<std::mutex> lock(sh_.mu);
+    if (sh_.throttle_reason == reason) return;
+    sh_.throttle_reason = reason;
+    spdlog::info("throttled: {}", reason);
+  }
+
+  Status RunChunk(const WorkItem& item, int active) {
+    const chunk::Chunk& c = item.chunk;
+    const std::string sql = (*sh_.render)(c.range);
+    // A last chunk has at most c.rows keys; what it changed is the best guess.
+    auto keys_of = [&c](uint64_t changed) -> uint64_t {
+      return c.last ? std::min<uint64_t>(changed, c.rows) : static_cast<uint64_t>(c.rows);
+    };
+    BatchResult res;
+    const auto t0 = SteadyNow();
+    Status st = Retry([&](Session& s, int attempt) {
+      return BatchTransaction(s, ex_.store_, attempt, sql, item.seq, keys_of, &res);
+    });
+    const double secs = Since(t0);
+    BatchEvent ev;
+    ev.seconds = secs;
+    ev.batch_size = c.rows;
+    if (st.ok()) {
+      if (res.already_done) {
+        spdlog::info("chunk {} had already committed before the connection was lost; "
+                     "not applying it again",
+                     item.seq);
+      } else if (!c.last) {
+        sh_.sizer.Observe(c.rows, secs);
+      }
+      ev.rows = res.rows;
+      ex_.progress_.Batch(ev, keys_of(res.rows), sh_.sizer.Next(ex_.control_.batch_size()),
+                          active);
+      return Status::Ok();
+    }
+    if (ClassOf(ex_.dialect_, st.error()) != ErrorClass::kShrinkBatch) {
+      ev.outcome = BatchOutcome::kFailed;
+      ex_.progress_.Batch(ev, 0, c.rows, active);
+      return st;
+    }
+    ev.outcome = BatchOutcome::kShrink;
+    ex_.progress_.Batch(ev, 0, c.rows, active);
+    if (c.rows <= 1) {
+      Error e = st.error();
+      e.cls = ErrorClass::kFatal;
+      e.message = "a batch of one row is still too large for the server: " + e.message;
+      return e;
+    }
+    sh_.sizer.Shrink(c.rows);
+    spdlog::warn("batch of {} rows too large ({}); splitting it", c.rows,
+                 st.error().ToString());
+    const int64_t seq = sh_.source->AllocateSeq();
+    return Retry([&](Session& s, int) { return sh_.source->Requeue(s, item, seq, c.rows / 2); });
+  }
+
+  BatchExecutor& ex_;
+  SharedRun& sh_;
+  const int index_;
+  WorkerSession ws_;
+};
+
+BatchExecutor::BatchExecutor(const Dialect& dialect, SessionFactory& sessions,
+                             RunControl& control, Throttler& throttler,
+                             const CheckpointStore& store, StepProgress& progress,
+                             BatchExecutorOptions opts)
+    : dialect_(dialect),
+      sessions_(sessions),
+      control_(control),
+      throttler_(throttler),
+      store_(store),
+      progress_(progress),
+      opts_(std::move(opts)) {
+  opts_.workers = std::max(1, opts_.workers);
+}
+
+int BatchExecutor::ActiveWorkers() const {
+  const int requested = control_.workers();
+  return requested > 0 ? requested : opts_.workers;
+}
+
+Status BatchExecutor::Run(ChunkSource& source, const Render& render) {
+  SharedRun sh(opts_.sizing, opts_.max_rate, &control_);
+  sh.source = &source;
+  sh.render = &render;
+  // Room for `set workers=N` up to twice the configured count.
+  const int pool_size = std::clamp(2 * opts_.workers, opts_.workers, 64);
+  {
+    boost::asio::thread_pool pool(static_cast<size_t>(pool_size));
+    for (int i = 0; i < pool_size; ++i) {
+      boost::asio::post(pool, [this, &sh, i] { Worker(*this, sh, i).Run(); });
+    }
+    pool.join();
+  }
+  if (sh.first_error) return *sh.first_error;
+  if (control_.stopping()) return StoppedError(control_);
+  if (!source.Walked()) return RuntimeError("batch workers ended with key ranges left to walk");
+  return Status::Ok();
+}
+
+Status BatchExecutor::RunSingle(const std::string& sql) {
+  WorkerSession ws(sessions_, opts_.session_setup);
+  if (control_.paused() && !control_.WaitWhilePaused()) return StoppedError(control_);
+  BatchResult res;
+  const auto t0 = SteadyNow();
+  Status st = RunWithRetry(
+      ws, dialect_, opts_.retry, control_,
+      [&](Session& s, int attempt) {
+        return BatchTransaction(s, store_, attempt, sql, /*seq=*/0,
+                                [](uint64_t rows) { return rows; }, &res);
+      },
+      [&](ErrorClass c, const Error& e) { progress_.Retry(c, e); });
+  BatchEvent ev;
+  ev.seconds = Since(t0);
+  ev.rows = res.rows;
+  ev.outcome = st.ok() ? BatchOutcome::kOk : BatchOutcome::kFailed;
+  progress_.Batch(ev, res.rows, 0, 1);
+  return st;
+}
+
+}  // namespace sluice
