@@ -14,7 +14,7 @@ void WriteLine(FILE* out, const char* event, nlohmann::json j) {
 
 }  // namespace
 
-JsonLinesSink::JsonLinesSink(FILE* out, JsonLinesSinkOptions opts, Clock& clock)
+JsonLinesSink::JsonLinesSink(FILE* out, JsonLinesSinkOptions opts, MonotonicClock& clock)
     : out_(out), opts_(opts), clock_(clock) {}
 
 void JsonLinesSink::Progress(const ProgressSnapshot& s) {

@@ -19,7 +19,7 @@ class JsonLinesSink : public ProgressSink {
  public:
   // `out` is not owned.
   explicit JsonLinesSink(FILE* out, JsonLinesSinkOptions opts = {},
-                         Clock& clock = SteadyClock::Instance());
+                         MonotonicClock& clock = RealClock::Instance());
 
   void OnSnapshot(const ProgressSnapshot& s) override;
   void OnBatch(const ProgressSnapshot& s, const BatchEvent& e) override;
@@ -32,7 +32,7 @@ class JsonLinesSink : public ProgressSink {
 
   FILE* out_;
   JsonLinesSinkOptions opts_;
-  Clock& clock_;
+  MonotonicClock& clock_;
   double last_progress_ = -1;
   std::string last_throttle_;  // reason text of the last "throttle" line
 };

@@ -19,7 +19,7 @@ std::string StateKey(const ProgressSnapshot& s) {
 
 }  // namespace
 
-TerminalSink::TerminalSink(FILE* out, TerminalSinkOptions opts, Clock& clock)
+TerminalSink::TerminalSink(FILE* out, TerminalSinkOptions opts, MonotonicClock& clock)
     : out_(out), opts_(std::move(opts)), clock_(clock) {
   if (opts_.mode == "bar") {
     bar_ = true;

@@ -21,7 +21,7 @@ class TerminalSink : public ProgressSink {
  public:
   // `out` is not owned (stderr by default in the CLI).
   explicit TerminalSink(FILE* out, TerminalSinkOptions opts = {},
-                        Clock& clock = SteadyClock::Instance());
+                        MonotonicClock& clock = RealClock::Instance());
 
   void OnSnapshot(const ProgressSnapshot& s) override;
   void OnBatch(const ProgressSnapshot& s, const BatchEvent& e) override;
@@ -39,7 +39,7 @@ class TerminalSink : public ProgressSink {
 
   FILE* out_;
   TerminalSinkOptions opts_;
-  Clock& clock_;
+  MonotonicClock& clock_;
   bool bar_ = false;
   bool bar_drawn_ = false;  // a bar is on the current line
   double last_draw_ = -1;

@@ -8,14 +8,14 @@
 
 namespace sluice {
 
-class Clock {
+class MonotonicClock {
  public:
-  virtual ~Clock() = default;
+  virtual ~MonotonicClock() = default;
   virtual double Now() = 0;               // seconds since an arbitrary epoch
   virtual void Sleep(double seconds) = 0;
 };
 
-class SteadyClock : public Clock {
+class RealClock : public MonotonicClock {
  public:
   double Now() override {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
@@ -24,14 +24,14 @@ class SteadyClock : public Clock {
   void Sleep(double seconds) override {
     if (seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   }
-  static SteadyClock& Instance() {
-    static SteadyClock clock;
+  static RealClock& Instance() {
+    static RealClock clock;
     return clock;
   }
 };
 
 // Time only moves when told to (Sleep moves it too). For tests.
-class FakeClock : public Clock {
+class FakeClock : public MonotonicClock {
  public:
   double Now() override { return now_.load(); }
   void Sleep(double seconds) override { Advance(seconds); }

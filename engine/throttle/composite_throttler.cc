@@ -22,7 +22,7 @@ std::vector<std::string> SplitLabels(const std::string& labels) {
 }  // namespace
 
 CompositeThrottler::CompositeThrottler(double check_interval_s, double critical_grace_s,
-                                       Clock& clock)
+                                       MonotonicClock& clock)
     : check_interval_s_(check_interval_s), critical_grace_s_(critical_grace_s), clock_(clock) {}
 
 void CompositeThrottler::Add(std::unique_ptr<ThrottleSignal> signal) {

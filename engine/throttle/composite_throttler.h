@@ -25,7 +25,7 @@ class CompositeThrottler : public Throttler {
       std::function<void(const ThrottleDecision& now, const std::map<std::string, double>& added)>;
 
   CompositeThrottler(double check_interval_s, double critical_grace_s,
-                     Clock& clock = SteadyClock::Instance());
+                     MonotonicClock& clock = RealClock::Instance());
 
   void Add(std::unique_ptr<ThrottleSignal> signal);
   void SetListener(Listener listener);
@@ -49,7 +49,7 @@ class CompositeThrottler : public Throttler {
 
   const double check_interval_s_;
   const double critical_grace_s_;
-  Clock& clock_;
+  MonotonicClock& clock_;
   mutable std::mutex mu_;
   std::vector<Entry> entries_;
   double last_slow_read_ = -1;  // when slow signals were last read

@@ -6,7 +6,7 @@
 
 namespace sluice {
 
-TokenBucket::TokenBucket(TokenBucketOptions opts, RunControl* control, Clock& clock)
+TokenBucket::TokenBucket(TokenBucketOptions opts, RunControl* control, MonotonicClock& clock)
     : opts_(opts), control_(control), clock_(clock) {}
 
 void TokenBucket::SetOnThrottled(std::function<void(double)> fn) {

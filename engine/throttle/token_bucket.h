@@ -23,7 +23,7 @@ struct TokenBucketOptions {
 class TokenBucket {
  public:
   explicit TokenBucket(TokenBucketOptions opts, RunControl* control = nullptr,
-                       Clock& clock = SteadyClock::Instance());
+                       MonotonicClock& clock = RealClock::Instance());
 
   // Called with the wall time the bucket holds the run back (its time in
   // debt), once per take that extends it. For throttle metrics ("rate").
@@ -42,7 +42,7 @@ class TokenBucket {
  private:
   TokenBucketOptions opts_;
   RunControl* control_;
-  Clock& clock_;
+  MonotonicClock& clock_;
   mutable std::mutex mu_;
   double tokens_ = 0;       // starts empty: no burst at the start of a run
   double last_ = -1;        // last refill time
