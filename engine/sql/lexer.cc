@@ -191,6 +191,41 @@ Result<std::vector<Statement>> SplitStatements(std::string_view s, int first_lin
   return out;
 }
 
+std::vector<bool> LinesInsideQuotes(std::string_view s) {
+  std::vector<bool> out{false};
+  size_t i = 0;
+  // Marks the lines that start between [from, to) as inside.
+  auto mark = [&](size_t from, size_t to) {
+    for (size_t k = from; k < to; ++k) {
+      if (s[k] == '\n') out.push_back(true);
+    }
+  };
+  while (i < s.size()) {
+    const char c = s[i];
+    size_t end = kNpos;
+    if (c == '\n') {
+      out.push_back(false);
+      ++i;
+      continue;
+    }
+    if (IsQuote(c)) {
+      end = SkipQuoted(s, i);
+    } else if (IsLineComment(s, i)) {
+      i = SkipLineComment(s, i);
+      continue;
+    } else if (IsBlockComment(s, i)) {
+      end = SkipBlockComment(s, i);
+    } else {
+      ++i;
+      continue;
+    }
+    if (end == kNpos) end = s.size();
+    mark(i, end);
+    i = end;
+  }
+  return out;
+}
+
 Result<std::vector<Token>> Tokenize(std::string_view s) {
   std::vector<Token> out;
   int depth = 0;

@@ -29,6 +29,11 @@ struct Statement {
 // stored routines).
 Result<std::vector<Statement>> SplitStatements(std::string_view script, int first_line = 1);
 
+// For each line of `script` (0-based), whether it starts inside a quoted
+// string, quoted identifier or /* */ comment (so it is not a fresh line of
+// SQL: the revision parser must not read directives there).
+std::vector<bool> LinesInsideQuotes(std::string_view script);
+
 enum class TokenKind {
   kWord,         // unquoted identifier or keyword
   kQuotedIdent,  // `name`

@@ -145,3 +145,14 @@ TEST(Tokenize, ParenthesisDepth) {
 
 }  // namespace
 }  // namespace sluice::sql
+
+namespace sluice::sql {
+namespace {
+
+TEST(LinesInsideQuotes, MarksContinuationLines) {
+  auto v = LinesInsideQuotes("a 'x\ny\nz' b\n/* c\nd */ e -- 'not\n\"q\nr\"\n");
+  EXPECT_EQ(v, (std::vector<bool>{false, true, true, false, true, false, true, false}));
+}
+
+}  // namespace
+}  // namespace sluice::sql
