@@ -1,0 +1,92 @@
+#include "engine/state/migrator_lock.h"
+
+#include <fmt/format.h>
+
+#include "engine/log.h"
+#include "engine/sql/quote.h"
+#include "engine/state/checksum.h"
+#include "engine/state/history_store.h"
+
+namespace sluice {
+namespace {
+
+constexpr size_t kMaxLockName = 64;
+
+std::string CreateLockTableSql(const StateTables& t) {
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (lock_name VARCHAR(64) NOT NULL, "
+      "holder VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, "
+      "acquired_at DATETIME(6) NOT NULL, PRIMARY KEY (lock_name))",
+      sql::QuoteIdent(t.lock_table));
+}
+
+// "host/pid since ..." from the lock table, if the row belongs to the
+// connection that holds the lock now.
+std::string DescribeHolder(Session& s, const StateTables& t, const std::string& name) {
+  auto rs = s.Query(fmt::format(
+      "SELECT IS_USED_LOCK({0}), l.holder, l.acquired_at, l.connection_id FROM (SELECT 1) AS x "
+      "LEFT JOIN {1} AS l ON l.lock_name = {0}",
+      sql::QuoteString(name), sql::QuoteIdent(t.lock_table)));
+  if (!rs.ok() || rs->rows.empty()) return "another session";
+  const Row& r = rs->rows[0];
+  if (!r[0]) return "nobody any more (try again)";
+  if (r[1] && r[3] && *r[3] == *r[0]) {
+    return fmt::format("{} (connection {}, since {})", *r[1], *r[0], r[2] ? *r[2] : "?");
+  }
+  return fmt::format("connection {}", *r[0]);
+}
+
+}  // namespace
+
+std::string MigratorLock::LockName(const std::string& schema) {
+  std::string name = "sluice:" + schema;
+  if (name.size() <= kMaxLockName) return name;
+  return name.substr(0, kMaxLockName - 17) + "~" + Sha256Hex(schema).substr(0, 16);
+}
+
+Result<std::unique_ptr<MigratorLock>> MigratorLock::Acquire(Session& s, const StateTables& t,
+                                                            double wait_seconds) {
+  SLUICE_ASSIGN(ResultSet db, s.Query("SELECT DATABASE()"));
+  if (db.rows.empty() || !db.rows[0][0]) {
+    return InputError("no database selected: put the database in the DSN (mysql://.../DB)");
+  }
+  std::string name = LockName(*db.rows[0][0]);
+  SLUICE_TRY(s.Exec(CreateLockTableSql(t)));
+  SLUICE_ASSIGN(ResultSet got, s.Query(fmt::format("SELECT GET_LOCK({}, {})",
+                                                    sql::QuoteString(name), wait_seconds)));
+  if (got.rows.empty() || !got.rows[0][0] || *got.rows[0][0] != "1") {
+    Error e = RuntimeError(fmt::format(
+        "another migrator holds the lock {}: held by {}. Wait for it to finish, or pass "
+        "--lock-wait SECONDS",
+        name, DescribeHolder(s, t, name)));
+    e.exit = ExitCode::kLockHeld;
+    return e;
+  }
+  auto row = s.Exec(fmt::format(
+      "REPLACE INTO {} (lock_name, holder, connection_id, acquired_at) VALUES ({}, {}, "
+      "CONNECTION_ID(), NOW(6))",
+      sql::QuoteIdent(t.lock_table), sql::QuoteString(name),
+      sql::QuoteString(HistoryStore::HostAndPid())));
+  if (!row.ok()) {
+    (void)s.Query(fmt::format("SELECT RELEASE_LOCK({})", sql::QuoteString(name)));
+    return row.error();
+  }
+  spdlog::debug("took the migrator lock {}", name);
+  return std::unique_ptr<MigratorLock>(new MigratorLock(s, t, std::move(name)));
+}
+
+MigratorLock::~MigratorLock() {
+  Status s = Release();
+  if (!s.ok()) spdlog::warn("releasing the migrator lock {}: {}", name_, s.error().ToString());
+}
+
+Status MigratorLock::Release() {
+  if (!held_) return Status::Ok();
+  held_ = false;
+  (void)s_.Exec(fmt::format("DELETE FROM {} WHERE lock_name = {} AND connection_id = "
+                            "CONNECTION_ID()",
+                            sql::QuoteIdent(t_.lock_table), sql::QuoteString(name_)));
+  return s_.Query(fmt::format("SELECT RELEASE_LOCK({})", sql::QuoteString(name_))).status();
+}
+
+}  // namespace sluice
