@@ -7,6 +7,7 @@
 #include "cli/local_server.h"
 #include "engine/log.h"
 #include "mysql/mysql_dialect.h"
+#include "tidb/tidb_dialect.h"
 
 namespace sluice::cli {
 
@@ -47,7 +48,7 @@ Result<std::unique_ptr<Dialect>> CommandContext::MakeDialect(const ServerInfo& s
     which = tidb ? "tidb" : "mysql";
   }
   if (which == "mysql") return std::unique_ptr<Dialect>(new mysql::MysqlDialect());
-  if (which == "tidb") return RuntimeError("the TiDB dialect is not built in yet");
+  if (which == "tidb") return tidb::MakeTidbDialect(server);
   return InputError(fmt::format("unknown --dialect '{}': use auto, mysql or tidb", which));
 }
 
@@ -63,6 +64,10 @@ Result<std::unique_ptr<Dialect>> CommandContext::MakeOfflineDialect() const {
   offline.global.dsn.clear();  // never connect
   if (offline.global.dialect == "auto") {
     offline.global.dialect = none.flavor == Flavor::kTiDB ? "tidb" : "mysql";
+  }
+  if (offline.global.dialect == "tidb") {
+    // No server to ask: plan for the release the compose cluster pins.
+    none = ServerInfo::FromVersionString("8.0.11-TiDB-v8.5.1");
   }
   return offline.MakeDialect(none);
 }
