@@ -46,7 +46,7 @@ void PrintUsage(std::ostream& out) {
       << ": online schema and data migrations for MySQL, MariaDB and TiDB\n\n"
          "usage: sluice [global options] COMMAND [args] [options]\n\ncommands:\n";
   for (const Command& c : AllCommands()) {
-    out << fmt::format("  {:<10} {:<28} {}\n", c.name, c.synopsis, c.summary);
+    out << fmt::format("  {} {}\n      {}\n", c.name, c.synopsis, c.summary);
   }
   out << "\n" << GlobalDescription() << "\n";
   out << "Exit status: 0 ok, 1 failed, 2 usage or input error, 3 aborted by the operator, "
