@@ -5,10 +5,12 @@
 namespace sluice::cli {
 
 Command MakeDbCommand();
+Command MakeBenchCommand();
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
       MakeDbCommand(),
+      MakeBenchCommand(),
   };
   return kCommands;
 }

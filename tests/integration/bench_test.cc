@@ -1,0 +1,159 @@
+// `sluice bench` end to end on the real MariaDB: a small sweep, then the
+// shape and the consistency of what it wrote (table, CSV, JSON, charts).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/run_command.h"
+#include "tests/support/test_db.h"
+
+namespace sluice::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string item;
+  std::stringstream ss(s);
+  while (std::getline(ss, item, sep)) out.push_back(item);
+  return out;
+}
+
+bool HaveGnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+class BenchTest : public TestDatabase {
+ protected:
+  void SetUp() override {
+    TestDatabase::SetUp();
+    char tmpl[] = "/tmp/sluice_bench_test_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    out_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!HasFailure()) fs::remove_all(out_, ec);
+    TestDatabase::TearDown();
+  }
+  CommandResult Bench(const std::string& args) {
+    return RunCommand(SluiceBinary() + " --dsn '" + dsn_string() + "' bench --out '" +
+                      out_.string() + "' " + args);
+  }
+  int TableCount(const std::string& like) {
+    return std::stoi(Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" +
+                            db_name() + "' AND TABLE_NAME LIKE '" + like + "'"));
+  }
+  fs::path out_;
+};
+
+TEST_F(BenchTest, SmallSweepWritesConsistentResults) {
+  CommandResult r = Bench(
+      "--rows 20000 --batch-sizes 1000,5000 --workers 1,2 --repeat 1 --idle-seconds 1 "
+      "--fg-threads 1 --fg-rate 100 --p99-budget 10s");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  // The terminal table: a header and one line per configuration, then the pick.
+  EXPECT_NE(r.output.find("rows/s"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("fg p99"), std::string::npos);
+  EXPECT_NE(r.output.find("recommended for backfill"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("-- sluice:step batch-size="), std::string::npos);
+
+  // CSV: the documented columns, four rows, rows/s x seconds = rows.
+  std::vector<std::string> lines = Split(ReadFile(out_ / "results.csv"), '\n');
+  ASSERT_EQ(lines.size(), 5u) << ReadFile(out_ / "results.csv");
+  std::vector<std::string> header = Split(lines[0], ',');
+  for (const char* col : {"scenario", "batch_size", "workers", "defer_indexes", "rows", "seconds",
+                          "rows_per_s", "batch_p50_ms", "batch_p99_ms", "fg_p99_ms",
+                          "fg_p99_ratio", "idle_p99_ms"}) {
+    EXPECT_NE(std::find(header.begin(), header.end(), col), header.end()) << col;
+  }
+  auto column = [&](const std::vector<std::string>& row, const std::string& name) {
+    size_t i = std::find(header.begin(), header.end(), name) - header.begin();
+    return std::stod(row.at(i));
+  };
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> row = Split(lines[i], ',');
+    ASSERT_EQ(row.size(), header.size()) << lines[i];
+    EXPECT_EQ(row[0], "backfill");
+    EXPECT_EQ(column(row, "rows"), 20000);
+    double seconds = column(row, "seconds");
+    double rate = column(row, "rows_per_s");
+    EXPECT_GT(seconds, 0);
+    EXPECT_GT(rate, 0);
+    EXPECT_NEAR(rate * seconds, 20000, 20000 * 0.01) << lines[i];
+    EXPECT_GT(column(row, "batch_p50_ms"), 0);
+    EXPECT_GE(column(row, "batch_p99_ms"), column(row, "batch_p50_ms"));
+    EXPECT_GT(column(row, "fg_p99_ms"), 0);
+    EXPECT_GT(column(row, "fg_p99_ratio"), 0);
+  }
+
+  // JSON: the same configurations.
+  auto j = nlohmann::json::parse(ReadFile(out_ / "results.json"));
+  for (const char* key : {"date", "machine", "server", "table", "foreground", "idle", "configs"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_GT(j["idle"]["queries"].get<int>(), 0);
+  ASSERT_EQ(j["configs"].size(), 4u);
+  for (const auto& c : j["configs"]) {
+    EXPECT_EQ(c["rows"].get<int>(), 20000);
+    EXPECT_NEAR(c["rows_per_s"].get<double>() * c["seconds"].get<double>(), 20000, 200);
+    EXPECT_GE(c["batches"].get<int>(), 20000 / c["batch_size"].get<int>());
+    EXPECT_EQ(c["step_line"].get<std::string>().rfind("-- sluice:step batch-size=", 0), 0u);
+  }
+
+  // Charts: real PNGs when gnuplot is there.
+  if (HaveGnuplot()) {
+    for (const char* png : {"backfill_throughput.png", "backfill_fg_p99.png"}) {
+      std::string bytes = ReadFile(out_ / png);
+      ASSERT_GE(bytes.size(), 8u) << png;
+      EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << png;
+    }
+  } else {
+    EXPECT_NE(r.output.find("charts skipped"), std::string::npos);
+  }
+
+  // Everything it created is gone.
+  EXPECT_EQ(TableCount("sluice_bench%"), 0);
+}
+
+TEST_F(BenchTest, CopyScenarioKeepsTablesWhenAsked) {
+  CommandResult r = Bench(
+      "--rows 5000 --pk composite --indexes 2 --scenarios copy --batch-sizes 700 --workers 2 "
+      "--defer-indexes on,off --idle-seconds 0.2 --fg-threads 1 --keep");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sluice_bench_orders"), "5000");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sluice_bench_orders_copy"), "5000");
+  // The deferred indexes are back on the copy after the last run.
+  EXPECT_EQ(Scalar("SELECT COUNT(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE "
+                   "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'sluice_bench_orders_copy'"),
+            "3");
+  auto j = nlohmann::json::parse(ReadFile(out_ / "results.json"));
+  ASSERT_EQ(j["configs"].size(), 2u);
+  for (const auto& c : j["configs"]) EXPECT_EQ(c["rows"].get<int>(), 5000);
+}
+
+TEST_F(BenchTest, BadSweepIsAnInputError) {
+  CommandResult r = Bench("--rows 100 --workers 0");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = Bench("--rows 100 --scenarios vacuum");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown scenario"), std::string::npos);
+  EXPECT_EQ(TableCount("sluice_bench%"), 0);
+}
+
+}  // namespace
+}  // namespace sluice::testing
