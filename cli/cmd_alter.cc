@@ -1,0 +1,109 @@
+// sluice alter TABLE "ALTER SPEC": an ad-hoc online schema change, the way
+// gh-ost and pt-online-schema-change are used. The dialect picks INSTANT,
+// INPLACE or a shadow copy (MySQL/MariaDB), or TiDB's native online DDL.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/command.h"
+#include "engine/db/connection.h"
+#include "engine/exec/run_control.h"
+#include "engine/exec/signal_handler.h"
+#include "engine/log.h"
+#include "engine/progress/progress.h"
+#include "engine/progress/terminal_sink.h"
+
+namespace sluice::cli {
+namespace {
+
+// "db.table" or "table" (the DSN's database).
+TableRef ParseTableArg(const std::string& arg) {
+  auto dot = arg.find('.');
+  if (dot == std::string::npos) return {"", arg};
+  return {arg.substr(0, dot), arg.substr(dot + 1)};
+}
+
+// The checkpoint key of an ad-hoc alter: stable across reruns of the same
+// table, so a stopped copy resumes.
+std::string AlterRevision(const TableRef& t) {
+  return fmt::format("alter:{}{}{}", t.schema, t.schema.empty() ? "" : ".", t.name);
+}
+
+SchemaChangeRequest MakeRequest(const CommandContext& ctx) {
+  SchemaChangeRequest req;
+  req.table = ParseTableArg(ctx.args[0]);
+  req.alter_spec = ctx.args[1];
+  req.statement = fmt::format("ALTER TABLE {} {}", ctx.args[0], ctx.args[1]);
+  req.options.strategy = ctx.Get<std::string>("strategy", "auto");
+  req.options.workers = ctx.Get<int>("workers", req.options.workers);
+  req.options.batch_size = ctx.Get<int>("batch-size", 0);
+  req.options.postpone_cut_over = ctx.Get<bool>("postpone-cut-over", false);
+  req.options.keep_old_table = ctx.Get<bool>("keep-old-table", false);
+  req.revision = AlterRevision(req.table);
+  req.step_index = 1;
+  return req;
+}
+
+int RunAlter(CommandContext& ctx) {
+  SchemaChangeRequest req = MakeRequest(ctx);
+  if (ctx.Get<bool>("sql", false)) {
+    auto dialect = ctx.MakeOfflineDialect();
+    if (!dialect.ok()) return Fail(dialect.error());
+    auto dsn = ctx.ResolveDsn();
+    ConnectionFactory none(dsn.ok() ? *dsn : Dsn{});
+    auto plan = (*dialect)->PlanSchemaChange(none, req, /*offline=*/true);
+    if (!plan.ok()) return Fail(plan.error());
+    for (const std::string& s : (*plan)->OfflineSql()) {
+      std::cout << s << (s.rfind("--", 0) == 0 ? "\n" : ";\n");
+    }
+    return 0;
+  }
+  auto dsn = ctx.ResolveDsn();
+  if (!dsn.ok()) return Fail(dsn.error());
+  auto conn = ctx.Connect();
+  if (!conn.ok()) return Fail(conn.error());
+  auto dialect = ctx.MakeDialect((*conn)->server());
+  if (!dialect.ok()) return Fail(dialect.error());
+  ConnectionFactory sessions(*dsn);
+  auto plan = (*dialect)->PlanSchemaChange(sessions, req, /*offline=*/false);
+  if (!plan.ok()) return Fail(plan.error());
+  spdlog::info("alter {}: strategy {}: {}", ctx.args[0], (*plan)->Strategy(), (*plan)->Reason());
+
+  RunControl control;
+  StopSignalHandler signals(control);
+  ProgressReporter progress;
+  progress.AddSink(std::make_shared<TerminalSink>(stderr));
+  Status st = (*plan)->Run(control, progress);
+  if (!st.ok()) {
+    Error e = st.error();
+    if (control.stopping()) e.exit = ExitCode::kAborted;
+    return Fail(e);
+  }
+  spdlog::info("alter {}: done ({})", ctx.args[0], (*plan)->Strategy());
+  return 0;
+}
+
+}  // namespace
+
+Command MakeAlterCommand() {
+  Command c;
+  c.name = "alter";
+  c.synopsis = "TABLE \"ALTER SPEC\" [--strategy S] [--workers N] [--batch-size N] "
+               "[--postpone-cut-over] [--keep-old-table] [--sql]";
+  c.summary = "ad-hoc online schema change (instant, inplace or shadow copy)";
+  c.add_options = [](po::options_description& o) {
+    o.add_options()
+        ("strategy", po::value<std::string>(), "auto|instant|inplace|copy|native")
+        ("workers", po::value<int>(), "copy workers (default 4)")
+        ("batch-size", po::value<int>(), "rows per copy chunk to start with (default 10000)")
+        ("postpone-cut-over", po::bool_switch(), "after the copy, wait for `sluice cut-over`")
+        ("keep-old-table", po::bool_switch(), "keep the original table as _<t>_old")
+        ("sql", po::bool_switch(), "print what would run, connect to nothing");
+  };
+  c.run = RunAlter;
+  c.min_args = 2;
+  c.max_args = 2;
+  return c;
+}
+
+}  // namespace sluice::cli

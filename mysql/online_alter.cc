@@ -1,0 +1,352 @@
+#include "mysql/online_alter.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "engine/db/session_factory.h"
+#include "engine/exec/run_control.h"
+#include "engine/log.h"
+#include "engine/progress/progress.h"
+#include "engine/sql/quote.h"
+#include "mysql/cut_over.h"
+#include "mysql/shadow_copy.h"
+#include "mysql/triggers.h"
+
+namespace sluice::mysql {
+namespace {
+
+using sql::QuoteString;
+using sql::QuoteTable;
+
+constexpr int kAlgorithmNotSupported = 1845;     // ALGORITHM=... not supported for this operation
+constexpr int kAlgorithmNotSupportedWhy = 1846;  // ... Reason: ...
+constexpr int kTableExists = 1050;
+constexpr int kNoSuchTable = 1146;
+
+bool Unsupported(const Error& e) {
+  return e.code == kAlgorithmNotSupported || e.code == kAlgorithmNotSupportedWhy;
+}
+
+using Fallback = std::function<Result<std::unique_ptr<SchemaChange>>(const std::string& why)>;
+
+// INSTANT or INPLACE, LOCK=NONE: one statement on the live table. If the
+// server refuses the algorithm after all, `fallback` plans the next one.
+class DirectAlter : public SchemaChange {
+ public:
+  DirectAlter(SessionFactory& sessions, SchemaChangeRequest req, AlterSpec spec,
+              std::string strategy, std::string reason, Fallback fallback,
+              CutOverOptions lock_opts = {})
+      : lock_opts_(lock_opts),
+        sessions_(sessions),
+        req_(std::move(req)),
+        spec_(std::move(spec)),
+        strategy_(std::move(strategy)),
+        reason_(std::move(reason)),
+        fallback_(std::move(fallback)) {}
+
+  std::string Strategy() const override { return strategy_; }
+  std::string Reason() const override { return reason_; }
+  std::vector<std::string> OfflineSql() const override {
+    return {DirectAlterSql(req_.table, spec_, strategy_)};
+  }
+
+  Status Run(RunControl& control, ProgressReporter& progress) override {
+    spdlog::info("{}: strategy {} ({})", QuoteTable(req_.table), strategy_, reason_);
+    ProgressSnapshot snap;
+    snap.revision = req_.revision;
+    snap.step = req_.step_index;
+    snap.step_kind = "schema";
+    snap.table = req_.table.name;
+    snap.phase = strategy_;
+    progress.Snapshot(snap);
+    SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions_.Open());
+    Status st = ExecWithShortLock(*s, DirectAlterSql(req_.table, spec_, strategy_), lock_opts_,
+                                  control, "ALTER TABLE " + QuoteTable(req_.table));
+    if (st.ok() || !Unsupported(st.error()) || !fallback_) return st;
+    spdlog::warn("the server refused ALGORITHM={} on {}: {}; falling back", strategy_,
+                 QuoteTable(req_.table), st.error().message);
+    SLUICE_ASSIGN(std::unique_ptr<SchemaChange> next, fallback_(st.error().message));
+    return next->Run(control, progress);
+  }
+
+ private:
+  CutOverOptions lock_opts_;
+  SessionFactory& sessions_;
+  SchemaChangeRequest req_;
+  AlterSpec spec_;
+  std::string strategy_;
+  std::string reason_;
+  Fallback fallback_;
+};
+
+// --sql with strategy=auto: the three attempts in order, the copy commented.
+class OfflineAuto : public SchemaChange {
+ public:
+  OfflineAuto(std::vector<std::string> sql) : sql_(std::move(sql)) {}
+  std::string Strategy() const override { return "auto"; }
+  std::string Reason() const override { return "offline: the server decides at run time"; }
+  std::vector<std::string> OfflineSql() const override { return sql_; }
+  Status Run(RunControl&, ProgressReporter&) override {
+    return RuntimeError("an offline plan cannot run");
+  }
+
+ private:
+  std::vector<std::string> sql_;
+};
+
+struct Probe {
+  std::string strategy;  // instant | inplace | copy
+  std::string reason;
+};
+
+// Tries the ALTER with each ALGORITHM on an empty table of the same shape.
+Result<Probe> ProbeStrategy(Session& s, const TableRef& table, const AlterSpec& spec) {
+  TableRef probe{table.schema, "_" + table.name + "_probe"};
+  auto created = s.Exec(fmt::format("CREATE TABLE {} LIKE {}", QuoteTable(probe),
+                                    QuoteTable(table)));
+  if (!created.ok()) {
+    if (created.error().code == kTableExists) {
+      return InputError(fmt::format("a table {} is in the way of the strategy probe (left by an "
+                                    "interrupted sluice run?); drop it: DROP TABLE {}",
+                                    QuoteTable(probe), QuoteTable(probe)));
+    }
+    return created.error();
+  }
+  Probe out;
+  auto instant = s.Exec(DirectAlterSql(probe, spec, "instant"));
+  if (instant.ok()) {
+    out = {"instant", "the server accepts ALGORITHM=INSTANT"};
+  } else if (Unsupported(instant.error())) {
+    auto inplace = s.Exec(DirectAlterSql(probe, spec, "inplace"));
+    if (inplace.ok()) {
+      out = {"inplace", "ALGORITHM=INSTANT refused (" + instant.error().message +
+                            "); the server accepts ALGORITHM=INPLACE, LOCK=NONE"};
+    } else if (Unsupported(inplace.error())) {
+      out = {"copy", "the server refuses ALGORITHM=INSTANT and ALGORITHM=INPLACE, LOCK=NONE (" +
+                         inplace.error().message + ")"};
+    } else {
+      instant = inplace.error();
+    }
+  }
+  (void)s.Exec("DROP TABLE IF EXISTS " + QuoteTable(probe));
+  if (out.strategy.empty()) {
+    Error e = instant.error();
+    e.exit = ExitCode::kUsage;
+    e.message = fmt::format("the ALTER is not valid for {}: {}", QuoteTable(table), e.message);
+    return e;
+  }
+  return out;
+}
+
+Result<bool> TableExists(Session& s, const TableRef& t) {
+  SLUICE_ASSIGN(ResultSet rs,
+                s.Query(fmt::format("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                    "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+                                    QuoteString(t.schema), QuoteString(t.name))));
+  return !rs.rows.empty() && rs.rows[0][0].value_or("0") != "0";
+}
+
+Result<std::string> CreateStatement(Session& s, const TableRef& t) {
+  SLUICE_ASSIGN(ResultSet rs, s.Query("SHOW CREATE TABLE " + QuoteTable(t)));
+  return rs.rows.at(0).at(1).value_or("");
+}
+
+// The shape `spec` gives `table`, built on a session-private temporary table.
+Result<std::string> TargetShape(Session& s, const TableRef& table, const AlterSpec& spec) {
+  TableRef scratch{table.schema, "_" + table.name + "_shape"};
+  SLUICE_TRY(s.Exec(fmt::format("CREATE TEMPORARY TABLE {} LIKE {}", QuoteTable(scratch),
+                                QuoteTable(table))));
+  auto altered =
+      s.Exec(fmt::format("ALTER TABLE {} {}", QuoteTable(scratch), spec.spec_without_options));
+  auto shown = altered.ok() ? CreateStatement(s, scratch) : Result<std::string>(altered.error());
+  (void)s.Exec("DROP TEMPORARY TABLE IF EXISTS " + QuoteTable(scratch));
+  if (!shown.ok()) return shown.error();
+  return ShapeWithoutIndexes(*shown);
+}
+
+std::string Join(const std::vector<std::string>& stmts) {
+  std::string out;
+  for (const auto& s : stmts) out += s + "; ";
+  return out;
+}
+
+// Refusals that only a shadow copy has, and whether a stopped copy can resume.
+Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& spec,
+                               const ShadowNames& names) {
+  if (t.ChunkableKey() == nullptr) {
+    return InputError(fmt::format(
+        "{} has no primary key or unique key over NOT NULL columns: a shadow copy needs one to "
+        "copy in chunks and to mirror writes by key. Add one first",
+        QuoteTable(t.ref)));
+  }
+  if (!t.foreign_keys.empty() || spec.adds_foreign_key) {
+    std::string fks;
+    for (const auto& fk : t.foreign_keys) {
+      fks += fmt::format("{}{} ({} -> {})", fks.empty() ? "" : ", ", fk.name, fk.table,
+                         fk.referenced);
+    }
+    return InputError(fmt::format(
+        "{} takes part in foreign keys{}{}: a shadow copy would leave them pointing at the old "
+        "table after the swap. Drop the foreign keys first, or use a change the server can do "
+        "INSTANT or INPLACE",
+        QuoteTable(t.ref), fks.empty() ? " (the ALTER adds one)" : ": ", fks));
+  }
+  SLUICE_ASSIGN(std::vector<std::string> triggers, ListTriggers(s, t.ref));
+  int ours = 0;
+  std::string foreign;
+  for (const auto& name : triggers) {
+    if (name == names.insert_trigger || name == names.update_trigger ||
+        name == names.delete_trigger) {
+      ++ours;
+    } else {
+      foreign += (foreign.empty() ? "" : ", ") + name;
+    }
+  }
+  if (!foreign.empty()) {
+    return InputError(fmt::format("{} has triggers ({}): they would stay behind on the old "
+                                  "table at the swap. Drop them first and re-create them after",
+                                  QuoteTable(t.ref), foreign));
+  }
+  SLUICE_ASSIGN(bool old_exists, TableExists(s, names.old));
+  if (old_exists) {
+    return InputError(fmt::format(
+        "{} exists, left by an earlier run (kept with --keep-old-table, or a swap whose "
+        "clean-up failed). Check it and drop it: DROP TABLE {}",
+        QuoteTable(names.old), QuoteTable(names.old)));
+  }
+  SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
+  if (!shadow_exists) {
+    if (ours > 0) {
+      return InputError(fmt::format("copy triggers of an earlier run are left on {} without "
+                                    "their shadow table; drop them: {}",
+                                    QuoteTable(t.ref), Join(DropTriggerSql(names))));
+    }
+    return false;
+  }
+  // A stopped run of this same change resumes; anything else is in the way.
+  if (ours == 3) {
+    SLUICE_ASSIGN(std::string want, TargetShape(s, t.ref, spec));
+    SLUICE_ASSIGN(std::string have, CreateStatement(s, names.shadow));
+    if (ShapeWithoutIndexes(have) == want) return true;
+  }
+  return InputError(fmt::format(
+      "{} exists, left by an earlier run of a different change (or by something else). "
+      "Remove it (and the triggers) before running this one: {}",
+      QuoteTable(names.shadow), Join(CleanUpSql(names))));
+}
+
+}  // namespace
+
+std::string DirectAlterSql(const TableRef& table, const AlterSpec& spec,
+                           const std::string& strategy) {
+  std::string algo = strategy == "instant" ? "ALGORITHM=INSTANT" : "ALGORITHM=INPLACE, LOCK=NONE";
+  return fmt::format("ALTER TABLE {} {}, {}", QuoteTable(table), spec.spec_without_options, algo);
+}
+
+Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionFactory& sessions,
+                                                      const SchemaChangeRequest& req, bool offline,
+                                                      const OnlineAlterTuning& tuning) {
+  SLUICE_ASSIGN(AlterSpec spec, ParseAlterSpec(req.alter_spec));
+  const std::string where = QuoteTable(req.table);
+  if (spec.spec_without_options.empty()) return InputError("empty ALTER spec for " + where);
+  if (spec.renames_table) {
+    return InputError(fmt::format("the ALTER renames {}: run RENAME TABLE as its own plain "
+                                  "statement, not inside an online schema change",
+                                  where));
+  }
+  if (spec.drops_primary_key && !spec.adds_primary_key) {
+    return InputError(fmt::format("the ALTER drops the primary key of {} without adding another:"
+                                  " refusing, an online change needs a key to copy and mirror by",
+                                  where));
+  }
+  std::string strategy = req.options.strategy.empty() ? "auto" : req.options.strategy;
+  if (strategy == "auto" && !spec.user_algorithm.empty()) {
+    if (spec.user_algorithm == "INSTANT") strategy = "instant";
+    if (spec.user_algorithm == "INPLACE" || spec.user_algorithm == "NOCOPY") strategy = "inplace";
+    if (spec.user_algorithm == "COPY") strategy = "copy";
+  }
+  if (strategy != "auto" && strategy != "instant" && strategy != "inplace" && strategy != "copy") {
+    return InputError(fmt::format("strategy={} is not available on MySQL/MariaDB (use auto, "
+                                  "instant, inplace or copy)",
+                                  strategy));
+  }
+
+  ShadowCopyOptions copy_opts;
+  copy_opts.workers = req.options.workers > 0 ? req.options.workers : copy_opts.workers;
+  copy_opts.batch_size = req.options.batch_size > 0 ? req.options.batch_size : copy_opts.batch_size;
+  copy_opts.postpone_cut_over = req.options.postpone_cut_over;
+  copy_opts.keep_old_table = req.options.keep_old_table;
+  copy_opts.cut_over = tuning.cut_over;
+  copy_opts.checksum = tuning.checksum;
+
+  if (offline) {
+    SLUICE_ASSIGN(ShadowNames names, MakeShadowNames(req.table));
+    TableInfo unknown;
+    unknown.ref = req.table;
+    auto copy = std::make_unique<ShadowCopy>(dialect, sessions, req, spec, unknown, names,
+                                             copy_opts, "forced by strategy=copy");
+    if (strategy == "copy") return std::unique_ptr<SchemaChange>(std::move(copy));
+    if (strategy != "auto") {
+      return std::unique_ptr<SchemaChange>(new DirectAlter(sessions, req, spec, strategy,
+                                                           "forced by strategy=" + strategy,
+                                                           nullptr));
+    }
+    std::vector<std::string> sql = {
+        "-- sluice tries ALGORITHM=INSTANT, then ALGORITHM=INPLACE, LOCK=NONE, then a shadow "
+        "copy; the server decides",
+        DirectAlterSql(req.table, spec, "instant"),
+        "-- if the server refuses INSTANT:",
+        DirectAlterSql(req.table, spec, "inplace"),
+        "-- if it refuses INPLACE too, a shadow copy:"};
+    for (const auto& line : copy->OfflineSql()) {
+      sql.push_back(line.rfind("--", 0) == 0 ? line : "--   " + line);
+    }
+    return std::unique_ptr<SchemaChange>(new OfflineAuto(std::move(sql)));
+  }
+
+  SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions.Open());
+  SchemaChangeRequest r = req;
+  if (r.table.schema.empty()) {
+    SLUICE_ASSIGN(ResultSet db, s->Query("SELECT DATABASE()"));
+    if (db.rows.empty() || !db.rows[0][0]) return InputError("no database selected for " + where);
+    r.table.schema = *db.rows[0][0];
+  }
+  auto inspected = dialect.InspectTable(*s, r.table);
+  if (!inspected.ok()) {
+    if (inspected.error().code == kNoSuchTable) return InputError("no such table " + where);
+    return inspected.error();
+  }
+  TableInfo table = std::move(inspected).value();
+  SLUICE_ASSIGN(ShadowNames names, MakeShadowNames(r.table));
+
+  // The copy, planned when chosen: its refusals apply only to it.
+  Dialect* d = &dialect;
+  SessionFactory* f = &sessions;
+  Fallback plan_copy = [d, f, r, spec, table, names,
+                        copy_opts](const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
+    SLUICE_ASSIGN(std::unique_ptr<Session> cs, f->Open());
+    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names));
+    ShadowCopyOptions o = copy_opts;
+    o.resume = resume;
+    return std::unique_ptr<SchemaChange>(new ShadowCopy(*d, *f, r, spec, table, names, o, why));
+  };
+  Fallback plan_inplace = [f, r, spec, plan_copy](const std::string& why)
+      -> Result<std::unique_ptr<SchemaChange>> {
+    return std::unique_ptr<SchemaChange>(new DirectAlter(*f, r, spec, "inplace", why, plan_copy));
+  };
+
+  if (strategy == "copy") return plan_copy("forced by strategy=copy");
+  if (strategy != "auto") {
+    return std::unique_ptr<SchemaChange>(
+        new DirectAlter(sessions, r, spec, strategy, "forced by strategy=" + strategy, nullptr));
+  }
+  SLUICE_ASSIGN(Probe probe, ProbeStrategy(*s, r.table, spec));
+  spdlog::info("{}: chose {}: {}", QuoteTable(r.table), probe.strategy, probe.reason);
+  if (probe.strategy == "copy") return plan_copy(probe.reason);
+  if (probe.strategy == "inplace") return plan_inplace(probe.reason);
+  return std::unique_ptr<SchemaChange>(new DirectAlter(sessions, r, spec, "instant", probe.reason,
+                                                       plan_inplace));
+}
+
+}  // namespace sluice::mysql

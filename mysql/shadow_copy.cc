@@ -1,0 +1,441 @@
+#include "mysql/shadow_copy.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+#include <sstream>
+
+#include "engine/db/session_factory.h"
+#include "engine/exec/data_step.h"
+#include "engine/exec/run_control.h"
+#include "engine/log.h"
+#include "engine/progress/progress.h"
+#include "engine/sql/quote.h"
+#include "engine/throttle/throttler.h"
+#include "mysql/triggers.h"
+
+namespace sluice::mysql {
+namespace {
+
+using sql::QuoteIdent;
+using sql::QuoteString;
+using sql::QuoteTable;
+
+constexpr int kDuplicateEntry = 1062;
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string TrimIndexLine(std::string line) {
+  size_t b = line.find_first_not_of(' ');
+  line = b == std::string::npos ? "" : line.substr(b);
+  while (!line.empty() && (line.back() == ',' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+bool IsIndexLine(const std::string& l) {
+  return StartsWith(l, "KEY ") || StartsWith(l, "UNIQUE KEY ") || StartsWith(l, "FULLTEXT KEY ") ||
+         StartsWith(l, "SPATIAL KEY ") || StartsWith(l, "VECTOR KEY ");
+}
+
+// `name` of "KEY `name` (...)".
+std::string IndexName(const std::string& def) {
+  size_t b = def.find('`');
+  if (b == std::string::npos) return "";
+  std::string name;
+  for (size_t i = b + 1; i < def.size(); ++i) {
+    if (def[i] == '`') {
+      if (i + 1 < def.size() && def[i + 1] == '`') {
+        name += '`';
+        ++i;
+        continue;
+      }
+      break;
+    }
+    name += def[i];
+  }
+  return name;
+}
+
+// The quoted column names inside the first parenthesis of an index line.
+std::vector<std::string> IndexColumns(const std::string& def) {
+  std::vector<std::string> cols;
+  size_t open = def.find('(', def.find('`', def.find('`') + 1));
+  if (open == std::string::npos) return cols;
+  int depth = 0;
+  std::string cur;
+  bool in_name = false;
+  for (size_t i = open; i < def.size(); ++i) {
+    char c = def[i];
+    if (in_name) {
+      if (c == '`' && i + 1 < def.size() && def[i + 1] == '`') {
+        cur += '`';
+        ++i;
+      } else if (c == '`') {
+        in_name = false;
+        if (depth == 1) cols.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    } else if (c == '`') {
+      in_name = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      break;
+    }
+  }
+  return cols;
+}
+
+Result<std::string> ShowCreate(Session& s, const TableRef& t) {
+  SLUICE_ASSIGN(ResultSet rs, s.Query("SHOW CREATE TABLE " + QuoteTable(t)));
+  if (rs.rows.empty() || rs.rows[0].size() < 2) return RuntimeError("SHOW CREATE TABLE: no row");
+  return rs.rows[0][1].value_or("");
+}
+
+// Defaults of the NOT NULL columns, as SQL expressions (MariaDB writes
+// COLUMN_DEFAULT as one; MySQL writes the bare literal).
+Result<DefaultExprs> NotNullDefaults(Session& s, const TableRef& t) {
+  SLUICE_ASSIGN(ResultSet rs,
+                s.Query(fmt::format("SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA FROM "
+                                    "information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
+                                    "TABLE_NAME = {} AND IS_NULLABLE = 'NO' AND COLUMN_DEFAULT "
+                                    "IS NOT NULL",
+                                    QuoteString(t.schema), QuoteString(t.name))));
+  DefaultExprs out;
+  const bool mariadb = s.server().flavor == Flavor::kMariaDB;
+  for (const auto& row : rs.rows) {
+    std::string def = row[1].value_or("");
+    std::string extra = row[2].value_or("");
+    if (!mariadb && extra.find("DEFAULT_GENERATED") == std::string::npos) def = QuoteString(def);
+    if (!mariadb && extra.find("DEFAULT_GENERATED") != std::string::npos) def = "(" + def + ")";
+    out[row[0].value_or("")] = def;
+  }
+  return out;
+}
+
+// Prepends the copy's sql_mode to every session the data-step executor opens:
+// auto-increment zeros and zero dates must copy as they are.
+class CopySessionFactory : public SessionFactory {
+ public:
+  explicit CopySessionFactory(SessionFactory& inner) : inner_(inner) {}
+  Result<std::unique_ptr<Session>> Open() override {
+    SLUICE_ASSIGN(std::unique_ptr<Session> s, inner_.Open());
+    SLUICE_TRY(s->Exec(fmt::format("SET SESSION sql_mode = {}", QuoteString(kCopySqlMode))));
+    return s;
+  }
+
+ private:
+  SessionFactory& inner_;
+};
+
+}  // namespace
+
+std::vector<IndexDefinition> SecondaryIndexes(const std::string& create_statement) {
+  std::vector<IndexDefinition> out;
+  std::istringstream in(create_statement);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string l = TrimIndexLine(line);
+    if (!IsIndexLine(l)) continue;
+    IndexDefinition d;
+    d.definition = l;
+    d.name = IndexName(l);
+    d.unique = StartsWith(l, "UNIQUE");
+    d.deferrable = StartsWith(l, "KEY ") || StartsWith(l, "UNIQUE KEY ");
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string ShapeWithoutIndexes(const std::string& create_statement) {
+  std::istringstream in(create_statement);
+  std::string line, out;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (first) {  // CREATE TABLE `name` (
+      first = false;
+      continue;
+    }
+    std::string l = TrimIndexLine(line);
+    if (IsIndexLine(l)) continue;
+    out += l + "\n";
+  }
+  return std::regex_replace(out, std::regex(" AUTO_INCREMENT=[0-9]+"), "");
+}
+
+ShadowCopy::ShadowCopy(Dialect& dialect, SessionFactory& sessions, SchemaChangeRequest req,
+                       AlterSpec spec, TableInfo table, ShadowNames names, ShadowCopyOptions opts,
+                       std::string reason)
+    : dialect_(dialect),
+      sessions_(sessions),
+      req_(std::move(req)),
+      spec_(std::move(spec)),
+      table_(std::move(table)),
+      names_(std::move(names)),
+      opts_(opts),
+      reason_(std::move(reason)) {}
+
+std::vector<std::string> ShadowCopy::OfflineSql() const {
+  std::vector<std::string> out = {
+      fmt::format("CREATE TABLE {} LIKE {}", QuoteTable(names_.shadow), QuoteTable(names_.table)),
+      fmt::format("ALTER TABLE {} {}", QuoteTable(names_.shadow), spec_.spec_without_options),
+      "-- secondary indexes of the shadow are dropped here and re-added after the copy",
+      fmt::format("-- triggers {}, {}, {} on {} mirror writes into {}", names_.insert_trigger,
+                  names_.update_trigger, names_.delete_trigger, QuoteTable(names_.table),
+                  QuoteTable(names_.shadow)),
+      fmt::format("-- copy in key-range chunks: INSERT IGNORE INTO {} (...) SELECT ... FROM {} "
+                  "WHERE <key range> LOCK IN SHARE MODE",
+                  QuoteTable(names_.shadow), QuoteTable(names_.table)),
+      fmt::format("-- ALTER TABLE {} ADD <deferred indexes>, ALGORITHM=INPLACE, LOCK=NONE",
+                  QuoteTable(names_.shadow)),
+      "-- chunked checksum of both tables, then:",
+      CutOverSql(names_),
+  };
+  for (const auto& s : DropTriggerSql(names_)) out.push_back(s);
+  if (!opts_.keep_old_table) out.push_back("DROP TABLE " + QuoteTable(names_.old));
+  return out;
+}
+
+void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase,
+                         uint64_t rows_done) {
+  ProgressSnapshot s;
+  s.revision = req_.revision;
+  s.step = req_.step_index;
+  s.step_kind = "schema";
+  s.table = names_.table.name;
+  s.phase = phase;
+  s.rows_done = rows_done;
+  s.rows_estimated = table_.estimated_rows;
+  s.workers = opts_.workers;
+  progress.Snapshot(s);
+}
+
+Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
+  spdlog::info("{}: strategy copy ({})", QuoteTable(names_.table), reason_);
+  Status st = RunSteps(control, progress);
+  if (st.ok() || swapped_) return st;
+  if (control.stopping() && !control.aborted()) {
+    spdlog::warn("stopped: {} and the triggers stay in place; run the same alter again to "
+                 "resume the copy from its checkpoint",
+                 QuoteTable(names_.shadow));
+    return st;
+  }
+  auto s = sessions_.Open();
+  if (!s.ok()) return st;
+  Status cleaned = CleanUpShadow(**s, names_, opts_.cut_over);
+  if (!cleaned.ok()) {
+    Error e = st.error();
+    e.message += "; " + cleaned.error().message;
+    return e;
+  }
+  return st;
+}
+
+Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
+  SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions_.Open());
+  if (!opts_.resume) {
+    SLUICE_TRY(CreateShadow(*s));
+  } else {
+    spdlog::info("resuming the shadow copy into {}", QuoteTable(names_.shadow));
+  }
+  SLUICE_TRY(PlanCopy(*s));
+  SLUICE_TRY(DeferIndexes(*s));
+  SLUICE_TRY(EnsureTriggers(*s));
+  SLUICE_TRY(CopyRows(control, progress));
+  SLUICE_TRY(AddDeferredIndexes(*s, control, progress));
+  SLUICE_TRY(Verify(*s, control, progress));
+  SLUICE_TRY(WaitForCutOver(control, progress));
+  Publish(progress, "cut-over");
+  SLUICE_TRY(CutOver(*s, names_, opts_.cut_over, control));
+  swapped_ = true;
+  SLUICE_TRY(FinishCutOver(*s, names_, opts_.keep_old_table, opts_.cut_over, control));
+  Publish(progress, "done", table_.estimated_rows);
+  return Status::Ok();
+}
+
+Status ShadowCopy::CreateShadow(Session& s) {
+  SLUICE_TRY(s.Exec(fmt::format("CREATE TABLE {} LIKE {}", QuoteTable(names_.shadow),
+                                QuoteTable(names_.table))));
+  auto r = s.Exec(
+      fmt::format("ALTER TABLE {} {}", QuoteTable(names_.shadow), spec_.spec_without_options));
+  if (!r.ok()) {
+    Error e = r.error();
+    e.cls = ErrorClass::kFatal;
+    e.message = "the ALTER fails on the shadow table: " + e.message;
+    return e;
+  }
+  return Status::Ok();
+}
+
+Status ShadowCopy::PlanCopy(Session& s) {
+  SLUICE_ASSIGN(TableInfo shadow, dialect_.InspectTable(s, names_.shadow));
+  SLUICE_ASSIGN(DefaultExprs defaults, NotNullDefaults(s, names_.shadow));
+  SLUICE_ASSIGN(plan_, MakeCopyPlan(names_, table_, shadow, spec_.renamed_columns, defaults));
+  // The new shape's indexes: from the shadow itself, or on a resume (its
+  // deferred indexes are gone) from a scratch temporary table of that shape.
+  std::string create;
+  if (!opts_.resume) {
+    SLUICE_ASSIGN(create, ShowCreate(s, names_.shadow));
+  } else {
+    TableRef scratch{names_.table.schema, "_" + names_.table.name + "_shape"};
+    SLUICE_TRY(s.Exec(fmt::format("CREATE TEMPORARY TABLE {} LIKE {}", QuoteTable(scratch),
+                                  QuoteTable(names_.table))));
+    auto altered =
+        s.Exec(fmt::format("ALTER TABLE {} {}", QuoteTable(scratch), spec_.spec_without_options));
+    auto shown = altered.ok() ? ShowCreate(s, scratch) : Result<std::string>(altered.error());
+    (void)s.Exec("DROP TEMPORARY TABLE IF EXISTS " + QuoteTable(scratch));
+    SLUICE_ASSIGN(create, std::move(shown));
+  }
+  const IndexInfo* key_index = nullptr;
+  for (const auto& idx : shadow.indexes) {
+    if (idx.unique && idx.columns == plan_.new_key) key_index = &idx;
+  }
+  deferred_.clear();
+  for (auto& d : SecondaryIndexes(create)) {
+    if (!d.deferrable) continue;
+    if (key_index != nullptr && d.name == key_index->name) continue;
+    deferred_.push_back(std::move(d));
+  }
+  return Status::Ok();
+}
+
+Status ShadowCopy::DeferIndexes(Session& s) {
+  SLUICE_ASSIGN(std::string create, ShowCreate(s, names_.shadow));
+  std::string drops;
+  for (const auto& present : SecondaryIndexes(create)) {
+    for (const auto& d : deferred_) {
+      if (d.name != present.name) continue;
+      drops += (drops.empty() ? "" : ", ") + ("DROP INDEX " + QuoteIdent(d.name));
+    }
+  }
+  if (drops.empty()) return Status::Ok();
+  spdlog::info("deferring {} secondary index(es) of {} until after the copy", deferred_.size(),
+               QuoteTable(names_.shadow));
+  SLUICE_TRY(s.Exec(fmt::format("ALTER TABLE {} {}", QuoteTable(names_.shadow), drops)));
+  return Status::Ok();
+}
+
+Status ShadowCopy::EnsureTriggers(Session& s) {
+  SLUICE_ASSIGN(std::vector<std::string> present, ListTriggers(s, names_.table));
+  int ours = 0;
+  for (const auto& name : present) {
+    ours += name == names_.insert_trigger || name == names_.update_trigger ||
+            name == names_.delete_trigger;
+  }
+  if (ours == 3) return Status::Ok();
+  for (const std::string& drop : DropTriggerSql(names_)) SLUICE_TRY(s.Exec(drop));
+  SLUICE_TRY(s.Exec(fmt::format("SET SESSION lock_wait_timeout = {}",
+                                opts_.cut_over.lock_wait_timeout_s * 5)));
+  return InstallTriggers(s, plan_);
+}
+
+Status ShadowCopy::CopyRows(RunControl& control, ProgressReporter& progress) {
+  // The copy is a data step for the engine's chunked executor: INSERT IGNORE
+  // keeps rows the triggers wrote first; LOCK IN SHARE MODE holds each source
+  // row until its chunk commits, so a concurrent DELETE cannot slip between
+  // the read and the insert and leave a stale row in the shadow.
+  DataStepRequest data;
+  data.revision = req_.revision;
+  data.step_index = req_.step_index;
+  std::string targets, values;
+  for (const auto& c : plan_.columns) {
+    targets += (targets.empty() ? "" : ", ") + QuoteIdent(c.target);
+    values += (values.empty() ? "" : ", ") + plan_.SourceExpr(c, "");
+  }
+  data.statement = fmt::format("INSERT IGNORE INTO {} ({}) SELECT {} FROM {} LOCK IN SHARE MODE",
+                               QuoteTable(names_.shadow), targets, values,
+                               QuoteTable(names_.table));
+  data.options.workers = opts_.workers;
+  data.options.batch_size = opts_.batch_size;
+  data.options.key = plan_.key_index == "PRIMARY" ? "" : plan_.key_index;
+  NoThrottler none;
+  Throttler& throttler = req_.throttler != nullptr ? *req_.throttler : none;
+  CopySessionFactory copy_sessions(sessions_);
+  Publish(progress, "copy");
+  return RunDataStep(dialect_, copy_sessions, data, control, progress, throttler);
+}
+
+Status ShadowCopy::AddDeferredIndexes(Session& s, RunControl& control,
+                                      ProgressReporter& progress) {
+  if (!control.WaitWhilePaused()) return RuntimeError("stopped before adding the indexes");
+  SLUICE_ASSIGN(std::string create, ShowCreate(s, names_.shadow));
+  std::vector<IndexDefinition> present = SecondaryIndexes(create);
+  std::string adds;
+  for (const auto& d : deferred_) {
+    bool exists = false;
+    for (const auto& p : present) exists |= p.name == d.name;
+    if (!exists) adds += (adds.empty() ? "ADD " : ", ADD ") + d.definition;
+  }
+  if (adds.empty()) return Status::Ok();
+  Publish(progress, "indexes");
+  spdlog::info("adding the deferred indexes to {} (INPLACE, LOCK=NONE)", QuoteTable(names_.shadow));
+  auto r = s.Exec(fmt::format("ALTER TABLE {} {}, ALGORITHM=INPLACE, LOCK=NONE",
+                              QuoteTable(names_.shadow), adds));
+  if (!r.ok()) {
+    if (r.error().code == kDuplicateEntry) return DuplicatesError(s, r.error());
+    return r.error();
+  }
+  return Status::Ok();
+}
+
+Status ShadowCopy::DuplicatesError(Session& s, const Error& cause) {
+  std::string found;
+  for (const auto& d : deferred_) {
+    if (!d.unique) continue;
+    std::vector<std::string> cols = IndexColumns(d.definition);
+    if (cols.empty()) continue;
+    std::string not_null;
+    for (const auto& c : cols) {
+      not_null += (not_null.empty() ? "" : " AND ") + QuoteIdent(c) + " IS NOT NULL";
+    }
+    auto rs = s.Query(fmt::format(
+        "SELECT CONCAT_WS(', ', {}), COUNT(*) FROM {} WHERE {} GROUP BY {} HAVING COUNT(*) > 1 "
+        "LIMIT 5",
+        sql::QuoteIdentList(cols), QuoteTable(names_.shadow), not_null,
+        sql::QuoteIdentList(cols)));
+    if (!rs.ok()) continue;
+    for (const auto& row : rs->rows) {
+      found += fmt::format("{}{} ({}) = ({}) in {} rows", found.empty() ? "" : "; ", d.name,
+                           sql::QuoteIdentList(cols), row[0].value_or("NULL"),
+                           row[1].value_or("?"));
+    }
+  }
+  Error e = cause;
+  e.cls = ErrorClass::kFatal;
+  e.message = fmt::format(
+      "the ALTER adds a unique key over duplicate values, which would lose rows: {}. Nothing "
+      "was swapped; remove the duplicates first ({})",
+      found.empty() ? "see the server's message" : found, cause.message);
+  return e;
+}
+
+Status ShadowCopy::Verify(Session& s, RunControl& control, ProgressReporter& progress) {
+  Publish(progress, "checksum");
+  auto report = VerifyShadow(s, plan_, opts_.checksum, control,
+                             [&](uint64_t rows) { Publish(progress, "checksum", rows); });
+  if (!report.ok()) return report.error();
+  spdlog::info("checksum: {} rows in {} chunks match between {} and {} ({} chunk(s) re-copied)",
+               report->rows, report->chunks, QuoteTable(names_.table), QuoteTable(names_.shadow),
+               report->recopied_chunks);
+  return Status::Ok();
+}
+
+Status ShadowCopy::WaitForCutOver(RunControl& control, ProgressReporter& progress) {
+  if (!opts_.postpone_cut_over) return Status::Ok();
+  spdlog::info("copy done; the triggers keep {} in sync. Waiting for `sluice cut-over` "
+               "(or the control socket's cut-over command)",
+               QuoteTable(names_.shadow));
+  Publish(progress, "waiting for cut-over");
+  while (!control.cut_over_requested()) {
+    if (!control.SleepFor(std::chrono::milliseconds(500))) {
+      return RuntimeError("stopped while waiting for the cut-over");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace sluice::mysql

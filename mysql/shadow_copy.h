@@ -1,0 +1,79 @@
+// The shadow-copy strategy: build `_t_new` with the change applied, mirror
+// writes into it with triggers, copy the rows in parallel keyset chunks (the
+// engine's data-step executor, with checkpoints), add the deferred secondary
+// indexes, verify with a chunked checksum, then swap atomically.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/dialect.h"
+#include "mysql/alter_spec.h"
+#include "mysql/cut_over.h"
+#include "mysql/shadow_copy_plan.h"
+#include "mysql/table_checksum.h"
+
+namespace sluice::mysql {
+
+// A secondary index of the new shape, taken from SHOW CREATE TABLE.
+struct IndexDefinition {
+  std::string name;
+  std::string definition;  // "UNIQUE KEY `u` (`a`,`b`)"
+  bool unique = false;
+  bool deferrable = true;  // FULLTEXT/SPATIAL cannot be added with LOCK=NONE: built up front
+};
+
+// The secondary index lines of a CREATE TABLE statement.
+std::vector<IndexDefinition> SecondaryIndexes(const std::string& create_statement);
+// The CREATE TABLE statement without its name, index lines and AUTO_INCREMENT
+// counter: two tables with the same shape give the same text.
+std::string ShapeWithoutIndexes(const std::string& create_statement);
+
+struct ShadowCopyOptions {
+  int workers = 4;          // parallel copy workers
+  int batch_size = 10000;   // starting rows per copy chunk (adaptive afterwards)
+  bool postpone_cut_over = false;
+  bool keep_old_table = false;
+  bool resume = false;      // _t_new and the triggers exist from a stopped run
+  CutOverOptions cut_over;
+  ChecksumOptions checksum;
+};
+
+class ShadowCopy : public SchemaChange {
+ public:
+  ShadowCopy(Dialect& dialect, SessionFactory& sessions, SchemaChangeRequest req, AlterSpec spec,
+             TableInfo table, ShadowNames names, ShadowCopyOptions opts, std::string reason);
+
+  std::string Strategy() const override { return "copy"; }
+  std::string Reason() const override { return reason_; }
+  std::vector<std::string> OfflineSql() const override;
+  Status Run(RunControl& control, ProgressReporter& progress) override;
+
+ private:
+  Status RunSteps(RunControl& control, ProgressReporter& progress);
+  Status CreateShadow(Session& s);
+  Status PlanCopy(Session& s);
+  Status DeferIndexes(Session& s);
+  Status EnsureTriggers(Session& s);
+  Status CopyRows(RunControl& control, ProgressReporter& progress);
+  Status AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress);
+  Status Verify(Session& s, RunControl& control, ProgressReporter& progress);
+  Status WaitForCutOver(RunControl& control, ProgressReporter& progress);
+  Status DuplicatesError(Session& s, const Error& cause);
+  void Publish(ProgressReporter& progress, const std::string& phase, uint64_t rows_done = 0);
+
+  Dialect& dialect_;
+  SessionFactory& sessions_;
+  SchemaChangeRequest req_;
+  AlterSpec spec_;
+  TableInfo table_;
+  ShadowNames names_;
+  ShadowCopyOptions opts_;
+  std::string reason_;
+  CopyPlan plan_;
+  std::vector<IndexDefinition> deferred_;
+  bool swapped_ = false;
+};
+
+}  // namespace sluice::mysql

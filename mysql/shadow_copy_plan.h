@@ -1,0 +1,95 @@
+// What a shadow copy moves and the SQL that moves it: the table names, which
+// old column (or expression) feeds each new column, the chunk key in both
+// tables, and the statements for copying and re-copying a key range. Pure
+// functions of the two table shapes, so every statement has a golden test.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/dialect.h"
+#include "engine/schema/table_info.h"
+#include "engine/status.h"
+
+namespace sluice::mysql {
+
+// sql_mode for the copy, the re-copy and the triggers: zero dates and
+// auto-increment zeros copy as they are (NO_AUTO_VALUE_ON_ZERO), whatever
+// mode the application wrote them under.
+inline constexpr const char* kCopySqlMode = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+// The same, strict: for the re-copy of a mismatching chunk, so that a value
+// that does not fit the new column is an error, not a warning.
+inline constexpr const char* kStrictCopySqlMode =
+    "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+
+// The tables and triggers of one shadow copy of `table`.
+struct ShadowNames {
+  TableRef table;   // t (schema always filled in)
+  TableRef shadow;  // _t_new
+  TableRef old;     // _t_old
+  std::string insert_trigger;  // _t_ins
+  std::string update_trigger;  // _t_upd
+  std::string delete_trigger;  // _t_del
+};
+// Fails when a derived name would exceed MySQL's 64-character limit.
+Result<ShadowNames> MakeShadowNames(const TableRef& table);
+
+// One new column filled from the old table.
+struct CopyColumn {
+  std::string target;    // column in the new table
+  std::string source;    // column in the old table (differs after CHANGE/RENAME COLUMN)
+  std::string fill;      // NULL -> NOT NULL: the new column's DEFAULT expression, else empty
+  bool same_type = true; // identical column type: compared raw by the checksum
+  std::string cast_as;   // else: the CAST target both sides are compared as
+  bool text = false;     // a character type: compared in one character set (utf8mb4)
+};
+
+struct CopyPlan {
+  ShadowNames names;
+  std::vector<CopyColumn> columns;
+  std::vector<std::string> old_key;  // chunk key columns in the old table
+  std::vector<std::string> new_key;  // the same columns in the new table
+  std::vector<const ColumnInfo*> key_info;  // old key column shapes (literal rendering)
+  std::string key_index;             // index name of the key in the old table
+
+  // `source`, or COALESCE(`prefix.source`, default): the value for `c`.
+  std::string SourceExpr(const CopyColumn& c, const std::string& prefix) const;
+};
+
+// The new column's default expression (information_schema COLUMN_DEFAULT as
+// MariaDB writes it) for columns that become NOT NULL; keyed by new name.
+using DefaultExprs = std::map<std::string, std::string>;
+
+// Maps old onto new. `renamed`: old -> new from the ALTER. Never writes a
+// generated column. Fails when the chunk key does not survive as a unique key
+// of the new table.
+Result<CopyPlan> MakeCopyPlan(const ShadowNames& names, const TableInfo& old_table,
+                              const TableInfo& new_table,
+                              const std::map<std::string, std::string>& renamed,
+                              const DefaultExprs& defaults);
+
+// A key range over the chunk key: (lower, upper], either end open when empty.
+struct KeyRange {
+  KeyTuple lower;  // exclusive; empty: from the start
+  KeyTuple upper;  // inclusive; empty: to the end
+};
+
+// `k` > lower AND `k` <= upper for a (compound) key, with `prefix` before
+// each column name ("" or "`t`."). Integer keys render as numbers, binary as
+// hex, others as strings.
+std::string KeyRangePredicate(const std::vector<std::string>& key_columns,
+                              const std::vector<const ColumnInfo*>& key_info,
+                              const KeyRange& range);
+// A literal for one key value of `column`.
+std::string KeyLiteral(const Cell& value, const ColumnInfo* column);
+
+// INSERT IGNORE INTO new (...) SELECT ... FROM old WHERE range LOCK IN SHARE MODE
+std::string CopyChunkSql(const CopyPlan& p, const KeyRange& range);
+// The same without IGNORE: for the strict re-copy of a mismatching chunk.
+std::string StrictCopyChunkSql(const CopyPlan& p, const KeyRange& range);
+// DELETE FROM new WHERE range: first half of a re-copy.
+std::string DeleteShadowChunkSql(const CopyPlan& p, const KeyRange& range);
+
+}  // namespace sluice::mysql

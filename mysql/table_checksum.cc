@@ -1,0 +1,151 @@
+#include "mysql/table_checksum.h"
+
+#include <fmt/format.h>
+
+#include "engine/log.h"
+#include "engine/sql/quote.h"
+
+namespace sluice::mysql {
+namespace {
+
+using sql::QuoteIdent;
+using sql::QuoteString;
+using sql::QuoteTable;
+
+constexpr int kDeadlock = 1213;
+constexpr int kLockWaitTimeout = 1205;
+constexpr int kTableDefinitionChanged = 1412;
+
+// One column's value as both sides compare it.
+std::string CompareExpr(const CopyPlan& p, const CopyColumn& c, bool shadow_side) {
+  std::string v = shadow_side ? QuoteIdent(c.target) : p.SourceExpr(c, "");
+  if (!c.same_type) return fmt::format("CAST({} AS {})", v, c.cast_as);
+  if (c.text) return fmt::format("CONVERT({} USING utf8mb4)", v);
+  return v;
+}
+
+bool Retryable(const Error& e) {
+  return e.code == kDeadlock || e.code == kLockWaitTimeout || e.code == kTableDefinitionChanged;
+}
+
+Result<ChunkChecksum> ReadChecksum(Session& s, const std::string& sql) {
+  SLUICE_ASSIGN(ResultSet rs, s.Query(sql));
+  ChunkChecksum c;
+  if (!rs.rows.empty()) {
+    c.rows = std::stoull(rs.rows[0][0].value_or("0"));
+    c.crc = rs.rows[0][1].value_or("0");
+  }
+  return c;
+}
+
+// DELETE + strict INSERT ... SELECT of one range, in one transaction.
+Status RecopyChunk(Session& s, const CopyPlan& p, const KeyRange& range) {
+  SLUICE_TRY(s.Exec(fmt::format("SET SESSION sql_mode = {}", QuoteString(kStrictCopySqlMode))));
+  SLUICE_TRY(s.Exec("START TRANSACTION"));
+  auto del = s.Exec(DeleteShadowChunkSql(p, range));
+  auto ins = del.ok() ? s.Exec(StrictCopyChunkSql(p, range)) : Result<ExecResult>(del.error());
+  if (!ins.ok()) {
+    (void)s.Exec("ROLLBACK");
+    return ins.error();
+  }
+  SLUICE_TRY(s.Exec("COMMIT"));
+  return Status::Ok();
+}
+
+std::string DescribeRange(const CopyPlan& p, const KeyRange& r) {
+  return KeyRangePredicate(p.old_key, p.key_info, r);
+}
+
+}  // namespace
+
+std::string ChecksumSql(const CopyPlan& p, const KeyRange& range, bool shadow_side) {
+  std::string values, nulls;
+  for (const auto& c : p.columns) {
+    std::string e = CompareExpr(p, c, shadow_side);
+    values += ", " + e;
+    nulls += (nulls.empty() ? "" : ", ") + fmt::format("ISNULL({})", e);
+  }
+  const TableRef& t = shadow_side ? p.names.shadow : p.names.table;
+  const auto& key = shadow_side ? p.new_key : p.old_key;
+  return fmt::format(
+      "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#'{}, CONCAT({})))), 0) FROM {} "
+      "WHERE {}",
+      values, nulls, QuoteTable(t), KeyRangePredicate(key, p.key_info, range));
+}
+
+Result<std::pair<ChunkChecksum, ChunkChecksum>> ChecksumChunk(Session& s, const CopyPlan& p,
+                                                              const KeyRange& range) {
+  SLUICE_TRY(s.Exec("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
+  auto old_side = ReadChecksum(s, ChecksumSql(p, range, false));
+  auto new_side = old_side.ok() ? ReadChecksum(s, ChecksumSql(p, range, true))
+                                : Result<ChunkChecksum>(old_side.error());
+  (void)s.Exec("COMMIT");
+  if (!new_side.ok()) return new_side.error();
+  return std::make_pair(*old_side, *new_side);
+}
+
+Result<std::optional<KeyTuple>> NextChunkUpper(Session& s, const CopyPlan& p,
+                                               const KeyTuple& lower, int rows) {
+  KeyRange from{lower, {}};
+  SLUICE_ASSIGN(ResultSet rs,
+                s.Query(fmt::format("SELECT {} FROM {} FORCE INDEX ({}) WHERE {} ORDER BY {} "
+                                    "LIMIT 1 OFFSET {}",
+                                    sql::QuoteIdentList(p.old_key), QuoteTable(p.names.table),
+                                    QuoteIdent(p.key_index),
+                                    KeyRangePredicate(p.old_key, p.key_info, from),
+                                    sql::QuoteIdentList(p.old_key), rows - 1)));
+  if (rs.rows.empty()) return std::optional<KeyTuple>();
+  return std::optional<KeyTuple>(rs.rows[0]);
+}
+
+Result<ChecksumReport> VerifyShadow(Session& s, const CopyPlan& p, const ChecksumOptions& opts,
+                                    RunControl& control,
+                                    const std::function<void(uint64_t)>& on_chunk) {
+  SLUICE_TRY(s.Exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+  ChecksumReport report;
+  KeyTuple lower;
+  for (bool last = false; !last;) {
+    if (!control.WaitWhilePaused()) return RuntimeError("checksum stopped by the operator");
+    SLUICE_ASSIGN(std::optional<KeyTuple> upper, NextChunkUpper(s, p, lower, opts.chunk_rows));
+    last = !upper.has_value();
+    KeyRange range{lower, upper.value_or(KeyTuple{})};
+    for (int attempt = 0;; ++attempt) {
+      auto sums = ChecksumChunk(s, p, range);
+      if (!sums.ok()) {
+        if (Retryable(sums.error()) && attempt < 5) continue;
+        return sums.error();
+      }
+      if (sums->first == sums->second) {
+        report.rows += sums->first.rows;
+        break;
+      }
+      if (attempt >= opts.recopy_attempts) {
+        return RuntimeError(fmt::format(
+            "checksum mismatch between {} and {} persists after {} re-copies in the range {} "
+            "({} rows in the old table, {} in the new one): the ALTER loses or changes rows. "
+            "Nothing was swapped",
+            QuoteTable(p.names.table), QuoteTable(p.names.shadow), opts.recopy_attempts,
+            DescribeRange(p, range), sums->first.rows, sums->second.rows));
+      }
+      spdlog::warn("checksum mismatch in {} ({} vs {} rows): re-copying the chunk",
+                   DescribeRange(p, range), sums->first.rows, sums->second.rows);
+      ++report.recopied_chunks;
+      Status st = RecopyChunk(s, p, range);
+      if (!st.ok() && !Retryable(st.error())) {
+        Error e = st.error();
+        e.cls = ErrorClass::kFatal;
+        e.message = fmt::format(
+            "the ALTER would lose or change rows: copying the range {} of {} into the new "
+            "shape fails: {}. Nothing was swapped",
+            DescribeRange(p, range), QuoteTable(p.names.table), e.message);
+        return e;
+      }
+    }
+    ++report.chunks;
+    if (on_chunk) on_chunk(report.rows);
+    if (!last) lower = *upper;
+  }
+  return report;
+}
+
+}  // namespace sluice::mysql

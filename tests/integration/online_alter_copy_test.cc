@@ -1,0 +1,186 @@
+// The shadow copy: a live writer loses nothing; the hard cases copy exactly;
+// an ALTER that would lose rows fails before the swap.
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "tests/integration/online_alter_fixture.h"
+
+namespace sluice::testing {
+namespace {
+
+using CopyTest = OnlineAlterTest;
+
+// Inserts, updates (also of the key) and deletes on `orders` and, in the same
+// transaction, on `expected`, until stopped. Retries deadlocks.
+class Writer {
+ public:
+  explicit Writer(std::unique_ptr<Connection> c) : c_(std::move(c)) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Writer() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int writes() const { return writes_; }
+  std::string error() const { return error_; }
+
+ private:
+  void Loop() {
+    std::mt19937 rng(7);
+    while (!stop_) {
+      int id = 1 + static_cast<int>(rng() % 3000);
+      std::string sql;
+      switch (rng() % 4) {
+        case 0:
+          sql = "INSERT INTO {t} (customer, amount, note) VALUES (5, 9.5, 'live')";
+          break;
+        case 1:
+          sql = "UPDATE {t} SET amount = amount + 1, note = 'upd' WHERE id = " + std::to_string(id);
+          break;
+        case 2:
+          sql = "DELETE FROM {t} WHERE id = " + std::to_string(id);
+          break;
+        default:  // move a row to a new key
+          sql = "UPDATE {t} SET id = id + 100000 WHERE id = " + std::to_string(id);
+      }
+      if (!Apply(sql)) return;
+      ++writes_;
+    }
+  }
+  bool Apply(const std::string& tmpl) {
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      bool ok = c_->Exec("START TRANSACTION").ok();
+      for (const char* t : {"orders", "expected"}) {
+        std::string sql = tmpl;
+        sql.replace(sql.find("{t}"), 3, t);
+        // Inserts take the same id in both tables.
+        if (sql.rfind("INSERT", 0) == 0 && std::string(t) == "expected") {
+          sql = "INSERT INTO expected (id, customer, amount, note) VALUES (LAST_INSERT_ID(), 5, "
+                "9.5, 'live')";
+        }
+        auto r = ok ? c_->Exec(sql) : Result<ExecResult>(RuntimeError("begin failed"));
+        if (!r.ok()) {
+          ok = false;
+          if (r.error().code != 1213 && r.error().code != 1205 && r.error().code != 1412) {
+            error_ = sql + ": " + r.error().ToString();
+          }
+          break;
+        }
+      }
+      if (ok && c_->Exec("COMMIT").ok()) return true;
+      (void)c_->Exec("ROLLBACK");
+      if (!error_.empty()) return false;
+    }
+    error_ = "too many deadlocks";
+    return false;
+  }
+
+  std::unique_ptr<Connection> c_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> writes_{0};
+  std::string error_;
+};
+
+TEST_F(CopyTest, ConcurrentWriterLosesNothing) {
+  MakeOrders(3000);
+  Exec("CREATE TABLE expected LIKE orders");
+  Exec("INSERT INTO expected SELECT * FROM orders");
+  Writer writer(NewConnection());
+  tuning_.checksum.chunk_rows = 700;
+  auto o = Alter("orders", "ADD COLUMN flag INT NOT NULL DEFAULT 7, MODIFY note VARCHAR(60)",
+                 "copy");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // writes after the swap too
+  writer.Stop();
+  ASSERT_TRUE(o.ok) << o.error;
+  EXPECT_EQ(writer.error(), "");
+  EXPECT_GT(writer.writes(), 50);
+  const std::string cols = "id, customer, amount, note";
+  EXPECT_EQ(Checksum("orders", cols), Checksum("expected", cols));
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE flag <> 7"), "0");
+  EXPECT_EQ(Triggers(), "");
+}
+
+TEST_F(CopyTest, CompoundAndVarcharPrimaryKeys) {
+  Exec("CREATE TABLE c (tenant INT NOT NULL, code VARCHAR(20) NOT NULL, v INT, "
+       "PRIMARY KEY (tenant, code))");
+  Exec("INSERT INTO c SELECT seq % 7, CONCAT('k''', seq, 'é'), seq FROM seq_1_to_2000");
+  std::string before = Checksum("c", "tenant, code, v");
+  auto o = Alter("c", "MODIFY v BIGINT", "copy");
+  ASSERT_TRUE(o.ok) << o.error;
+  EXPECT_EQ(Checksum("c", "tenant, code, v"), before);
+}
+
+TEST_F(CopyTest, EnumChangeAndUtf8ToUtf8mb4) {
+  Exec("CREATE TABLE e (id INT PRIMARY KEY, s ENUM('a','b') NOT NULL, t VARCHAR(20) CHARACTER "
+       "SET utf8mb3) DEFAULT CHARSET=utf8mb3");
+  Exec("INSERT INTO e SELECT seq, IF(seq % 2, 'a', 'b'), CONCAT('žluť', seq) FROM seq_1_to_1000");
+  std::string before = Checksum("e", "id, s, t");
+  auto o = Alter("e", "MODIFY s ENUM('a','b','c') NOT NULL, CONVERT TO CHARACTER SET utf8mb4",
+                 "copy");
+  ASSERT_TRUE(o.ok) << o.error;
+  EXPECT_EQ(Checksum("e", "id, s, t"), before);
+  EXPECT_NE(ShowCreate("e").find("utf8mb4"), std::string::npos);
+}
+
+TEST_F(CopyTest, FractionalSecondsAndZeroDatesUnderTheTablesSqlMode) {
+  Exec("SET SESSION sql_mode = ''");
+  Exec("CREATE TABLE d (id INT PRIMARY KEY, dt DATETIME(6) NOT NULL, ts TIMESTAMP(3) NULL, "
+       "d DATE NOT NULL)");
+  Exec("INSERT INTO d VALUES (1, '2024-02-29 23:59:59.123456', '2024-01-01 00:00:00.5', "
+       "'2024-01-01'), (2, '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00'), (3, "
+       "'2024-05-00 10:00:00', NULL, '2024-00-10')");
+  std::string before = Checksum("d", "id, dt, ts, d");
+  auto o = Alter("d", "ADD COLUMN x INT NULL", "copy");
+  ASSERT_TRUE(o.ok) << o.error;
+  EXPECT_EQ(Checksum("d", "id, dt, ts, d"), before);
+  EXPECT_EQ(Scalar("SELECT dt FROM d WHERE id = 2"), "0000-00-00 00:00:00.000000");
+}
+
+TEST_F(CopyTest, GeneratedColumnsAreComputedNotCopied) {
+  Exec("CREATE TABLE g (id INT PRIMARY KEY, a INT NOT NULL, v INT AS (a * 2) VIRTUAL, "
+       "s INT AS (a + 1) STORED)");
+  Exec("INSERT INTO g (id, a) SELECT seq, seq FROM seq_1_to_1000");
+  auto o = Alter("g", "MODIFY a BIGINT NOT NULL, ADD COLUMN w INT AS (a * 3) STORED", "copy");
+  ASSERT_TRUE(o.ok) << o.error;
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM g WHERE v = a * 2 AND s = a + 1 AND w = a * 3"), "1000");
+}
+
+TEST_F(CopyTest, NullToNotNullWithDefault) {
+  Exec("CREATE TABLE n (id INT PRIMARY KEY, q INT NULL)");
+  Exec("INSERT INTO n SELECT seq, IF(seq % 3 = 0, NULL, seq) FROM seq_1_to_900");
+  auto o = Alter("n", "MODIFY q INT NOT NULL DEFAULT -1", "copy");
+  ASSERT_TRUE(o.ok) << o.error;
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM n WHERE q = -1"), "300");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM n"), "900");
+}
+
+TEST_F(CopyTest, UniqueKeyOverDuplicatesFailsBeforeTheSwapNamingThem) {
+  MakeOrders(1000);
+  Exec("UPDATE orders SET note = 'dup-me' WHERE id IN (10, 20, 30)");
+  std::string before = ShowCreate("orders");
+  auto o = Alter("orders", "ADD UNIQUE KEY u_note (note)", "copy");
+  ASSERT_FALSE(o.ok);
+  EXPECT_NE(o.error.find("dup-me"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("3 rows"), std::string::npos) << o.error;
+  EXPECT_EQ(ShowCreate("orders"), before);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "1000");
+  EXPECT_FALSE(TableExists("_orders_new"));
+  EXPECT_EQ(Triggers(), "");
+}
+
+TEST_F(CopyTest, NarrowingKeyColumnSoValuesCollideFailsBeforeTheSwap) {
+  Exec("CREATE TABLE k (code VARCHAR(10) NOT NULL PRIMARY KEY, v INT)");
+  Exec("INSERT INTO k SELECT CONCAT('abc', seq), seq FROM seq_1_to_500");
+  auto o = Alter("k", "MODIFY code VARCHAR(3) NOT NULL", "copy");
+  ASSERT_FALSE(o.ok);
+  EXPECT_NE(o.error.find("lose or change rows"), std::string::npos) << o.error;
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM k"), "500");
+  EXPECT_FALSE(TableExists("_k_new"));
+  EXPECT_EQ(Triggers(), "");
+}
+
+}  // namespace
+}  // namespace sluice::testing
