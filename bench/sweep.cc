@@ -226,7 +226,7 @@ Result<BenchResults> RunSweep(Dialect& dialect, SessionFactory& sessions,
       results.configs.push_back(
           Reduce(k, configs[i], samples[i], results.idle_p99_s, dialect.Name()));
     }
-    SLUICE_TRY(CleanupScenario(k, ctx));
+    if (!opts.keep) SLUICE_TRY(CleanupScenario(k, ctx));
   }
   results.total_seconds = SecondsSince(t_start);
   return results;
