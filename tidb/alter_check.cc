@@ -154,7 +154,7 @@ std::string TypeText(const std::vector<Token>& t, size_t i) {
     if (IsPunct(t, j, '(')) ++depth;
     if (IsPunct(t, j, ')')) --depth;
     s += t[j].kind == Token::kWord ? Lower(t[j].text) : t[j].text;
-    if (t[j].kind == Token::kWord && j + 1 < t.size() && !IsPunct(t, j + 1, '(')) s += ' ';
+    if (t[j].kind == Token::kWord && j + 1 < t.size() && t[j + 1].kind == Token::kWord) s += ' ';
   }
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
@@ -408,11 +408,12 @@ Status CheckAlterSupported(std::string_view spec, const TableInfo* table,
         if (Lower(ci.name) == c.columns[0]) col = &ci;
       }
     }
-    if (!col || MetadataOnlyChange(col->column_type, c.new_type)) continue;
-    if (col->generated) {
+    if (!col) continue;
+    if (col->generated && Shape(col->column_type).base != Shape(c.new_type).base) {
       return Refuse("changing the type of generated column `" + col->name +
                     "` is not supported");
     }
+    if (MetadataOnlyChange(col->column_type, c.new_type)) continue;
     if (pk) {
       for (const std::string& k : pk->columns) {
         if (Lower(k) == c.columns[0]) {
