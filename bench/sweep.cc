@@ -10,7 +10,9 @@
 #include <map>
 #include <thread>
 
+#include "engine/exec/data_step.h"
 #include "engine/log.h"
+#include "engine/sql/quote.h"
 
 namespace sluice::bench {
 
@@ -87,23 +89,54 @@ ConfigResult Reduce(ScenarioKind k, const RunConfig& config, const std::vector<S
   return c;
 }
 
-// Drops everything the sweep created, unless --keep.
+// The engine's state tables that the bench's data steps write to.
+std::vector<std::string> StateTables() {
+  DataStepRequest defaults;
+  return {defaults.checkpoint_table, defaults.deferred_index_table};
+}
+
+bool TableExists(Session& s, const std::string& name) {
+  auto r = s.Query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+                   "TABLE_NAME = " + sql::QuoteString(name));
+  return r.ok() && !r->empty();
+}
+
+// Drops everything the sweep created, unless --keep: the tables, and the
+// engine's state tables if the sweep created them (else only its own rows).
 class Cleanup {
  public:
-  Cleanup(ScenarioContext& ctx, const BenchOptions& opts) : ctx_(ctx), opts_(opts) {}
+  Cleanup(ScenarioContext& ctx, const BenchOptions& opts) : ctx_(ctx), opts_(opts) {
+    for (const std::string& t : StateTables()) {
+      if (TableExists(*ctx_.admin, t)) state_tables_before_.push_back(t);
+    }
+  }
   ~Cleanup() {
     if (opts_.keep) return;
-    for (ScenarioKind k : opts_.scenarios) {
-      Status st = CleanupScenario(k, ctx_);
-      if (!st.ok()) spdlog::warn("bench clean-up: {}", st.error().ToString());
+    for (ScenarioKind k : opts_.scenarios) Warn(CleanupScenario(k, ctx_));
+    Warn(DropTable(*ctx_.admin, ctx_.spec.table));
+    for (const std::string& t : StateTables()) {
+      bool existed = std::find(state_tables_before_.begin(), state_tables_before_.end(), t) !=
+                     state_tables_before_.end();
+      if (!existed) {
+        Warn(DropTable(*ctx_.admin, TableRef{"", t}));
+        continue;
+      }
+      std::string prefix = ctx_.run_prefix + "_";
+      Warn(ctx_.admin
+               ->Exec(fmt::format("DELETE FROM {} WHERE LEFT(`revision`, {}) = {}",
+                                  sql::QuoteIdent(t), prefix.size(), sql::QuoteString(prefix)))
+               .status());
     }
-    Status st = DropTable(*ctx_.admin, ctx_.spec.table);
-    if (!st.ok()) spdlog::warn("bench clean-up: {}", st.error().ToString());
   }
 
  private:
+  static void Warn(const Status& st) {
+    if (!st.ok()) spdlog::warn("bench clean-up: {}", st.error().ToString());
+  }
+
   ScenarioContext& ctx_;
   const BenchOptions& opts_;
+  std::vector<std::string> state_tables_before_;
 };
 
 }  // namespace
