@@ -5,11 +5,23 @@
 namespace sluice::cli {
 
 Command MakeDbCommand();
+Command MakeStatusCommand();
+Command MakePauseCommand();
+Command MakeResumeCommand();
+Command MakeSetCommand();
+Command MakeCutOverCommand();
+Command MakeAbortCommand();
 Command MakeBenchCommand();
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
       MakeDbCommand(),
+      MakeStatusCommand(),
+      MakePauseCommand(),
+      MakeResumeCommand(),
+      MakeSetCommand(),
+      MakeCutOverCommand(),
+      MakeAbortCommand(),
       MakeBenchCommand(),
   };
   return kCommands;

@@ -26,4 +26,30 @@ nlohmann::json SnapshotToJson(const ProgressSnapshot& s) {
   return j;
 }
 
+ProgressSnapshot SnapshotFromJson(const nlohmann::json& j) {
+  ProgressSnapshot s;
+  if (!j.is_object()) return s;
+  auto get = [&j](const char* key, auto& field) {
+    auto it = j.find(key);
+    if (it != j.end() && !it->is_null()) field = it->get<std::decay_t<decltype(field)>>();
+  };
+  get("revision", s.revision);
+  get("step", s.step);
+  get("step_kind", s.step_kind);
+  get("table", s.table);
+  get("phase", s.phase);
+  get("rows_done", s.rows_done);
+  get("rows_estimated", s.rows_estimated);
+  get("rows_per_s", s.rows_per_s);
+  get("eta_s", s.eta_s);
+  get("batch_size", s.batch_size);
+  get("workers", s.workers);
+  get("throttled", s.throttled);
+  get("throttle_reason", s.throttle_reason);
+  get("paused", s.paused);
+  get("retries", s.retries);
+  get("state", s.state);
+  return s;
+}
+
 }  // namespace sluice

@@ -9,5 +9,7 @@
 namespace sluice {
 
 nlohmann::json SnapshotToJson(const ProgressSnapshot& s);
+// The inverse, for clients of the control socket; missing fields keep defaults.
+ProgressSnapshot SnapshotFromJson(const nlohmann::json& j);
 
 }  // namespace sluice
