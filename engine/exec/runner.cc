@@ -242,7 +242,7 @@ Status Runner::RunSchemaStep(RunState& run, const plan::RevisionPlan& p, const p
     }
     return change.error();
   }
-  spdlog::info("  strategy {}: {}", (*change)->Strategy(), (*change)->Reason());
+  spdlog::debug("  strategy {}: {}", (*change)->Strategy(), (*change)->Reason());
   return (*change)->Run(control_, progress_);
 }
 

@@ -28,7 +28,9 @@ std::string Join(const std::vector<std::string>& v) {
 // trigger, a procedure) gets DELIMITER lines so the client keeps it whole.
 void Emit(std::string* out, std::string_view sql) {
   auto parts = sql::SplitStatements(sql);
-  if (!parts.ok() || parts->size() > 1) {
+  if (parts.ok() && parts->empty()) {
+    *out += fmt::format("{}\n", sql);  // only comments
+  } else if (!parts.ok() || parts->size() > 1) {
     *out += fmt::format("DELIMITER $$\n{}$$\nDELIMITER ;\n", sql);
   } else {
     *out += fmt::format("{};\n", sql);
@@ -43,10 +45,27 @@ std::vector<std::string> StepSql(Dialect& dialect, const RevisionPlan& p, const 
     NoSessions none;
     auto change = dialect.PlanSchemaChange(none, MakeSchemaChangeRequest(p, step, defaults),
                                            /*offline=*/true);
-    if (change.ok()) {
+    if (change.ok() && (*change)->Strategy() != "auto") {
       *out += fmt::format("-- step {}: schema change, strategy {}\n", step.index,
                           (*change)->Strategy());
       return (*change)->OfflineSql();
+    }
+    if (change.ok()) {
+      // The server picks the strategy at run time: show the alternatives as
+      // comments and run the statement as written, which any of them matches.
+      *out += fmt::format("-- step {}: schema change; online, the strategy is chosen by the "
+                          "server:\n",
+                          step.index);
+      for (const std::string& line : (*change)->OfflineSql()) {
+        std::string_view rest = line;
+        while (!rest.empty()) {
+          size_t nl = rest.find('\n');
+          std::string_view one = rest.substr(0, nl);
+          *out += fmt::format("{}{}\n", one.substr(0, 2) == "--" ? "" : "--   ", one);
+          rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        }
+      }
+      return {step.sql};
     }
     *out += fmt::format("-- step {}: schema change, as written ({})\n", step.index,
                         change.error().message);

@@ -357,7 +357,10 @@ Result<RevisionFile> ParseRevisionFile(std::string_view content, std::string pat
   if (current != nullptr) SLUICE_TRY(current->Close());
   if (f.id_line == 0) return f.ErrorAt(1, "missing '-- sluice:revision' line");
   if (up_line == 0) return f.ErrorAt(n > 0 ? n : 1, "missing '-- sluice:up' section");
-  if (f.up.empty()) return f.ErrorAt(up_line, "empty '-- sluice:up' section");
+  // A merge only joins branches; every other revision must change something.
+  if (f.up.empty() && f.parents.size() < 2) {
+    return f.ErrorAt(up_line, "empty '-- sluice:up' section");
+  }
   if (std::find(f.parents.begin(), f.parents.end(), f.id) != f.parents.end()) {
     return f.ErrorAt(f.parent_line, "a revision cannot be its own parent");
   }

@@ -145,6 +145,8 @@ TEST(RevisionFile, EmptyOrMissingUpSection) {
             "v/a.sql:2: empty '-- sluice:up' section");
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:message m\n"),
             "v/a.sql:2: missing '-- sluice:up' section");
+  // A merge may have nothing to do.
+  EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:parent aaaa bbbb\n-- sluice:up\n"), "<ok>");
 }
 
 TEST(RevisionFile, StepMisplaced) {
