@@ -5,6 +5,18 @@
 namespace sluice::cli {
 
 Command MakeDbCommand();
+Command MakeInitCommand();
+Command MakeRevisionCommand();
+Command MakeUpgradeCommand();
+Command MakeDowngradeCommand();
+Command MakeCurrentCommand();
+Command MakeHistoryCommand();
+Command MakeHeadsCommand();
+Command MakeBranchesCommand();
+Command MakeShowCommand();
+Command MakeMergeCommand();
+Command MakeStampCommand();
+Command MakeCheckCommand();
 Command MakeStatusCommand();
 Command MakePauseCommand();
 Command MakeResumeCommand();
@@ -15,6 +27,18 @@ Command MakeBenchCommand();
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
+      MakeInitCommand(),
+      MakeRevisionCommand(),
+      MakeUpgradeCommand(),
+      MakeDowngradeCommand(),
+      MakeCurrentCommand(),
+      MakeHistoryCommand(),
+      MakeHeadsCommand(),
+      MakeBranchesCommand(),
+      MakeShowCommand(),
+      MakeMergeCommand(),
+      MakeStampCommand(),
+      MakeCheckCommand(),
       MakeDbCommand(),
       MakeStatusCommand(),
       MakePauseCommand(),

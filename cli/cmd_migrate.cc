@@ -1,0 +1,112 @@
+// sluice upgrade TARGET | sluice downgrade TARGET: run revisions online, or
+// print their SQL with --sql (no connection).
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/cmd_revisions_common.h"
+#include "cli/run_observers.h"
+#include "engine/exec/runner.h"
+#include "engine/log.h"
+#include "engine/plan/offline_sql.h"
+
+namespace sluice::cli {
+namespace {
+
+plan::RunDefaults RunDefaultsFrom(const CommandContext& ctx) {
+  plan::RunDefaults d;
+  if (ctx.Has("workers")) d.workers = ctx.Get<int>("workers", 4);
+  if (ctx.Has("batch-size")) d.batch_size = ctx.Get<int>("batch-size", 1000);
+  if (ctx.Has("max-rate")) d.max_rate = ctx.Get<double>("max-rate", 0);
+  d.postpone_cut_over = ctx.Get<bool>("postpone-cut-over", false);
+  return d;
+}
+
+int Offline(CommandContext& ctx, const revision::RevisionGraph& graph, plan::Direction dir) {
+  auto dialect = ctx.MakeOfflineDialect();
+  if (!dialect.ok()) return Fail(dialect.error());
+  plan::OfflineRequest req;
+  req.direction = dir;
+  req.range = ctx.args[0];
+  req.defaults = RunDefaultsFrom(ctx);
+  req.tables = StateTablesFrom(ctx);
+  auto sql = plan::RenderOfflineSql(graph, **dialect, req);
+  if (!sql.ok()) return Fail(sql.error());
+  std::cout << *sql;
+  return 0;
+}
+
+int Migrate(CommandContext& ctx, plan::Direction dir) {
+  auto graph = LoadGraph(ctx);
+  if (!graph.ok()) return Fail(graph.error());
+  if (ctx.Get<bool>("sql", false)) return Offline(ctx, *graph, dir);
+
+  auto dsn = ctx.ResolveDsn();
+  if (!dsn.ok()) return Fail(dsn.error());
+  auto conn = ctx.Connect();
+  if (!conn.ok()) return Fail(conn.error());
+  auto dialect = ctx.MakeDialect((*conn)->server());
+  if (!dialect.ok()) return Fail(dialect.error());
+  auto observer_opts = RunObserverOptionsFrom(ctx);
+  if (!observer_opts.ok()) return Fail(observer_opts.error());
+
+  ConnectionFactory sessions(*dsn);
+  RunControl control;
+  ProgressReporter progress;
+  auto observers = RunObservers::Start(*observer_opts, **dialect, sessions, control, progress);
+  if (!observers.ok()) return Fail(observers.error());
+
+  RunnerOptions opts;
+  opts.defaults = RunDefaultsFrom(ctx);
+  opts.tables = StateTablesFrom(ctx);
+  opts.lock_wait_s = ctx.Get<double>("lock-wait", 0);
+  Runner runner(*graph, **dialect, sessions, control, progress, (*observers)->throttler(), opts);
+  auto summary = dir == plan::Direction::kUp ? runner.Upgrade(ctx.args[0])
+                                             : runner.Downgrade(ctx.args[0]);
+  if (!summary.ok()) {
+    Error e = summary.error();
+    if (control.stopping() && e.exit == ExitCode::kFailed) e.exit = ExitCode::kAborted;
+    return Fail(e);
+  }
+  return 0;
+}
+
+void AddMigrateOptions(po::options_description& o) {
+  AddRevisionOptions(o);
+  o.add_options()
+      ("sql", po::bool_switch(), "print the SQL instead of running it (no connection); "
+       "downgrade needs FROM:TO")
+      ("workers", po::value<int>(), "parallel workers for data steps and shadow copies")
+      ("batch-size", po::value<int>(), "starting rows per batch")
+      ("postpone-cut-over", po::bool_switch(), "wait for `sluice cut-over` before swapping tables")
+      ("lock-wait", po::value<double>(), "seconds to wait for another migrator's lock (default 0)");
+  AddRunObserverOptions(o);
+}
+
+}  // namespace
+
+Command MakeUpgradeCommand() {
+  Command c;
+  c.name = "upgrade";
+  c.synopsis = "TARGET [--sql] [run options]";
+  c.summary = "apply revisions up to TARGET (head, heads, REV, +N, branch@head)";
+  c.add_options = AddMigrateOptions;
+  c.run = [](CommandContext& ctx) { return Migrate(ctx, plan::Direction::kUp); };
+  c.min_args = 1;
+  c.max_args = 1;
+  return c;
+}
+
+Command MakeDowngradeCommand() {
+  Command c;
+  c.name = "downgrade";
+  c.synopsis = "TARGET [--sql] [run options]";
+  c.summary = "undo revisions down to TARGET (base, REV, -N, branch@base)";
+  c.add_options = AddMigrateOptions;
+  c.run = [](CommandContext& ctx) { return Migrate(ctx, plan::Direction::kDown); };
+  c.min_args = 1;
+  c.max_args = 1;
+  return c;
+}
+
+}  // namespace sluice::cli
