@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
-#include <regex>
 
 namespace sluice {
 namespace {
@@ -141,6 +141,11 @@ Result<Dsn> ParseDsn(std::string_view text) {
       SLUICE_ASSIGN(d.port, ParseInt(hostport.substr(colon + 1), "port", 1, 65535));
     }
     if (host.empty()) return InputError("bad DSN: empty host name");
+    // Brackets only delimit an IPv6 address; a host holding one would print
+    // (ToString) to a DSN that no longer parses.
+    if (host.find_first_of("[]") != std::string_view::npos) {
+      return InputError(fmt::format("bad DSN: host name '{}' contains '[' or ']'", host));
+    }
     d.host = std::string(host);
   }
   while (!query.empty()) {
@@ -197,9 +202,37 @@ std::string Dsn::ToString() const { return Format(*this, false); }
 
 std::string RedactSecrets(std::string_view text) {
   // scheme://user:password@  -> scheme://user:***@ ; the password runs to the
-  // last '@' before the next whitespace, as in ParseDsn.
-  static const std::regex kDsn(R"(([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):[^\s]*@)");
-  return std::regex_replace(std::string(text), kDsn, "$1:***@");
+  // last '@' before the next whitespace, as in ParseDsn. A hand-written scan:
+  // std::regex recurses once per character and overflowed the stack on long
+  // text (a 60 kB argument crashed sluice in HideArgvPasswords).
+  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  auto is_scheme = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '.' || c == '-';
+  };
+  std::string out;
+  size_t copied = 0;  // text[0, copied) is in out
+  for (size_t sep = text.find("://"); sep != std::string_view::npos;
+       sep = text.find("://", sep + 3)) {
+    size_t scheme = sep;  // the scheme starts at a letter: [A-Za-z][A-Za-z0-9+.-]*
+    while (scheme > copied && is_scheme(text[scheme - 1])) --scheme;
+    while (scheme < sep && !std::isalpha(static_cast<unsigned char>(text[scheme]))) ++scheme;
+    if (scheme == sep) continue;
+    size_t colon = sep + 3;  // the user name: no ':', '/', '@' or blank
+    while (colon < text.size() && text[colon] != ':' && text[colon] != '/' &&
+           text[colon] != '@' && !is_space(text[colon])) {
+      ++colon;
+    }
+    if (colon == text.size() || text[colon] != ':') continue;
+    size_t word_end = colon + 1;
+    while (word_end < text.size() && !is_space(text[word_end])) ++word_end;
+    size_t at = text.substr(0, word_end).rfind('@');
+    if (at == std::string_view::npos || at <= colon) continue;
+    out.append(text.substr(copied, colon + 1 - copied)).append("***@");
+    copied = at + 1;
+    sep = at + 1 - 3;  // the next search starts after the '@'
+  }
+  out.append(text.substr(copied));
+  return out;
 }
 
 }  // namespace sluice
