@@ -10,6 +10,7 @@
 #include "engine/exec/run_control.h"
 #include "engine/log.h"
 #include "engine/progress/progress.h"
+#include "engine/state/checkpoint_store.h"
 #include "engine/sql/quote.h"
 #include "engine/throttle/throttler.h"
 #include "mysql/triggers.h"
@@ -22,6 +23,7 @@ using sql::QuoteString;
 using sql::QuoteTable;
 
 constexpr int kDuplicateEntry = 1062;
+constexpr const char* kCheckpointTable = "sluice_checkpoint";
 
 bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -226,6 +228,7 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   }
   auto s = sessions_.Open();
   if (!s.ok()) return st;
+  if (!checkpoint_key_.empty()) (void)CheckpointStore::Clear(**s, kCheckpointTable, checkpoint_key_);
   Status cleaned = CleanUpShadow(**s, names_, opts_.cut_over);
   if (!cleaned.ok()) {
     Error e = st.error();
@@ -244,7 +247,8 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   }
   SLUICE_TRY(PlanCopy(*s));
   SLUICE_TRY(DeferIndexes(*s));
-  SLUICE_TRY(EnsureTriggers(*s));
+  SLUICE_TRY(EnsureTriggers(*s, control));
+  SLUICE_TRY(PickCheckpointKey(*s));
   SLUICE_TRY(CopyRows(control, progress));
   SLUICE_TRY(AddDeferredIndexes(*s, control, progress));
   SLUICE_TRY(Verify(*s, control, progress));
@@ -253,6 +257,7 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_TRY(CutOver(*s, names_, opts_.cut_over, control));
   swapped_ = true;
   SLUICE_TRY(FinishCutOver(*s, names_, opts_.keep_old_table, opts_.cut_over, control));
+  SLUICE_TRY(CheckpointStore::Clear(*s, kCheckpointTable, checkpoint_key_));
   Publish(progress, "done", table_.estimated_rows);
   return Status::Ok();
 }
@@ -319,7 +324,7 @@ Status ShadowCopy::DeferIndexes(Session& s) {
   return Status::Ok();
 }
 
-Status ShadowCopy::EnsureTriggers(Session& s) {
+Status ShadowCopy::EnsureTriggers(Session& s, RunControl& control) {
   SLUICE_ASSIGN(std::vector<std::string> present, ListTriggers(s, names_.table));
   int ours = 0;
   for (const auto& name : present) {
@@ -327,10 +332,28 @@ Status ShadowCopy::EnsureTriggers(Session& s) {
             name == names_.delete_trigger;
   }
   if (ours == 3) return Status::Ok();
-  for (const std::string& drop : DropTriggerSql(names_)) SLUICE_TRY(s.Exec(drop));
-  SLUICE_TRY(s.Exec(fmt::format("SET SESSION lock_wait_timeout = {}",
-                                opts_.cut_over.lock_wait_timeout_s * 5)));
-  return InstallTriggers(s, plan_);
+  for (const std::string& drop : DropTriggerSql(names_)) {
+    SLUICE_TRY(ExecWithShortLock(s, drop, opts_.cut_over, control, "dropping stale triggers"));
+  }
+  return InstallTriggers(s, plan_, opts_.cut_over, control);
+}
+
+Status ShadowCopy::PickCheckpointKey(Session& s) {
+  // The copy's checkpoints belong to this shadow table: keyed by when its
+  // triggers were created, so a resume finds them and a fresh run (new
+  // triggers) starts clean even where an earlier run of the same alter
+  // finished.
+  SLUICE_ASSIGN(ResultSet rs,
+                s.Query(fmt::format("SELECT DATE_FORMAT(CREATED, '%Y%m%d%H%i%s%f') FROM "
+                                    "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {} AND "
+                                    "TRIGGER_NAME = {}",
+                                    QuoteString(names_.table.schema),
+                                    QuoteString(names_.insert_trigger))));
+  std::string token = rs.rows.empty() ? "" : rs.rows[0][0].value_or("");
+  constexpr size_t kMaxKey = 64;  // sluice_checkpoint.revision
+  std::string base = req_.revision.substr(0, kMaxKey - token.size() - 1);
+  checkpoint_key_ = base + "#" + token;
+  return Status::Ok();
 }
 
 Status ShadowCopy::CopyRows(RunControl& control, ProgressReporter& progress) {
@@ -339,8 +362,9 @@ Status ShadowCopy::CopyRows(RunControl& control, ProgressReporter& progress) {
   // row until its chunk commits, so a concurrent DELETE cannot slip between
   // the read and the insert and leave a stale row in the shadow.
   DataStepRequest data;
-  data.revision = req_.revision;
+  data.revision = checkpoint_key_;
   data.step_index = req_.step_index;
+  data.checkpoint_table = kCheckpointTable;
   std::string targets, values;
   for (const auto& c : plan_.columns) {
     targets += (targets.empty() ? "" : ", ") + QuoteIdent(c.target);

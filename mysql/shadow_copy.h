@@ -55,7 +55,8 @@ class ShadowCopy : public SchemaChange {
   Status CreateShadow(Session& s);
   Status PlanCopy(Session& s);
   Status DeferIndexes(Session& s);
-  Status EnsureTriggers(Session& s);
+  Status EnsureTriggers(Session& s, RunControl& control);
+  Status PickCheckpointKey(Session& s);
   Status CopyRows(RunControl& control, ProgressReporter& progress);
   Status AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress);
   Status Verify(Session& s, RunControl& control, ProgressReporter& progress);
@@ -73,6 +74,7 @@ class ShadowCopy : public SchemaChange {
   std::string reason_;
   CopyPlan plan_;
   std::vector<IndexDefinition> deferred_;
+  std::string checkpoint_key_;  // the copy's checkpoints: this shadow's own
   bool swapped_ = false;
 };
 

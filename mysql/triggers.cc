@@ -4,6 +4,7 @@
 
 #include "engine/log.h"
 #include "engine/sql/quote.h"
+#include "mysql/cut_over.h"
 
 namespace sluice::mysql {
 namespace {
@@ -87,10 +88,11 @@ Result<std::vector<std::string>> ListTriggers(Session& s, const TableRef& table)
   return names;
 }
 
-Status InstallTriggers(Session& s, const CopyPlan& p) {
+Status InstallTriggers(Session& s, const CopyPlan& p, const CutOverOptions& lock,
+                       RunControl& control) {
   SLUICE_TRY(s.Exec(fmt::format("SET SESSION sql_mode = {}", QuoteString(kCopySqlMode))));
   for (const std::string& stmt : CreateTriggerSql(p)) {
-    auto r = s.Exec(stmt);
+    Status r = ExecWithShortLock(s, stmt, lock, control, "creating the copy triggers");
     if (!r.ok()) {
       for (const std::string& drop : DropTriggerSql(p.names)) (void)s.Exec(drop);
       Error e = r.error();

@@ -43,7 +43,7 @@ class Writer {
           sql = "DELETE FROM {t} WHERE id = " + std::to_string(id);
           break;
         default:  // move a row to a new key
-          sql = "UPDATE {t} SET id = id + 100000 WHERE id = " + std::to_string(id);
+          sql = "UPDATE {t} SET id = -id WHERE id = " + std::to_string(id);
       }
       if (!Apply(sql)) return;
       ++writes_;
