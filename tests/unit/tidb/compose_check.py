@@ -87,6 +87,13 @@ check(mounts.get("/etc/prometheus/prometheus.yml") == "./deploy/prometheus.yml",
 check(mounts.get("/etc/grafana/provisioning") == "./deploy/grafana/provisioning",
       "grafana must load deploy/grafana/provisioning")
 
+prom = load("deploy/prometheus.yml")
+targets = [t for job in prom.get("scrape_configs", []) for sc in job.get("static_configs", [])
+           for t in sc.get("targets", [])]
+check("tidb:10080" in targets, "prometheus must scrape TiDB's status port tidb:10080")
+check(any(t.startswith("host.docker.internal:") for t in targets),
+      "prometheus must scrape sluice on host.docker.internal")
+
 ds = load("deploy/grafana/provisioning/datasources/prometheus.yml")
 sources = ds.get("datasources", [])
 check(any(s.get("type") == "prometheus" and s.get("url") == "http://prometheus:9090"
