@@ -1,0 +1,77 @@
+#include "engine/chunk/adaptive_batch_size.h"
+
+#include <gtest/gtest.h>
+
+namespace sluice::chunk {
+namespace {
+
+AdaptiveBatchOptions Opts() {
+  AdaptiveBatchOptions o;
+  o.initial_rows = 1000;
+  o.min_rows = 10;
+  o.max_rows = 50000;
+  o.target_s = 0.5;
+  o.max_growth = 2.0;
+  return o;
+}
+
+TEST(AdaptiveBatchSizeTest, StartsAtTheConfiguredSize) {
+  EXPECT_EQ(AdaptiveBatchSize(Opts()).Next(), 1000);
+}
+
+TEST(AdaptiveBatchSizeTest, GrowthIsBoundedPerStep) {
+  AdaptiveBatchSize s(Opts());
+  s.Observe(1000, 0.01);  // 50x faster than the target: only doubles
+  EXPECT_EQ(s.Next(), 2000);
+  s.Observe(2000, 0.0);  // too fast to time
+  EXPECT_EQ(s.Next(), 4000);
+}
+
+TEST(AdaptiveBatchSizeTest, ConvergesOnTheTargetTime) {
+  AdaptiveBatchSize s(Opts());
+  // The server does 10,000 rows/s: 5,000 rows fit 0.5 s.
+  for (int i = 0; i < 20; ++i) {
+    int n = s.Next();
+    s.Observe(n, n / 10000.0);
+  }
+  EXPECT_EQ(s.Next(), 5000);
+}
+
+TEST(AdaptiveBatchSizeTest, ShrinksBoundedWhenSlow) {
+  AdaptiveBatchSize s(Opts());
+  s.Observe(1000, 10.0);  // 20x too slow: only halves
+  EXPECT_EQ(s.Next(), 500);
+}
+
+TEST(AdaptiveBatchSizeTest, FloorAndCeiling) {
+  AdaptiveBatchSize s(Opts());
+  for (int i = 0; i < 30; ++i) s.Observe(s.Next(), 100.0);
+  EXPECT_EQ(s.Next(), 10);
+  for (int i = 0; i < 30; ++i) s.Observe(s.Next(), 0.001);
+  EXPECT_EQ(s.Next(), 50000);
+}
+
+TEST(AdaptiveBatchSizeTest, ShrinkHalvesTheFailedBatch) {
+  AdaptiveBatchSize s(Opts());
+  s.Shrink(1000);
+  EXPECT_EQ(s.Next(), 500);
+  s.Shrink(64);
+  EXPECT_EQ(s.Next(), 32);
+}
+
+TEST(AdaptiveBatchSizeTest, OperatorOverrideWins) {
+  AdaptiveBatchSize s(Opts());
+  EXPECT_EQ(s.Next(123), 123);
+  EXPECT_EQ(s.Next(0), 1000);
+}
+
+TEST(AdaptiveBatchSizeTest, InitialSizeIsClamped) {
+  AdaptiveBatchOptions o = Opts();
+  o.initial_rows = 1;
+  EXPECT_EQ(AdaptiveBatchSize(o).Next(), 10);
+  o.initial_rows = 1000000;
+  EXPECT_EQ(AdaptiveBatchSize(o).Next(), 50000);
+}
+
+}  // namespace
+}  // namespace sluice::chunk
