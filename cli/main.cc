@@ -144,7 +144,25 @@ int Main(int argc, char** argv) {
   po::positional_options_description positional;
   positional.add("args", -1);
   try {
-    po::store(po::command_line_parser(rest).options(all).positional(positional).run(), ctx.vm);
+    // A bare "-N" (downgrade -1) is a relative target, not an option.
+    auto negative_number = [](std::vector<std::string>& av) {
+      std::vector<po::option> out;
+      if (!av.empty() && av[0].size() > 1 && av[0][0] == '-' &&
+          av[0].find_first_not_of("0123456789", 1) == std::string::npos) {
+        po::option o;
+        o.value.push_back(av[0]);
+        o.original_tokens.push_back(av[0]);
+        out.push_back(o);
+        av.erase(av.begin());
+      }
+      return out;
+    };
+    po::store(po::command_line_parser(rest)
+                  .options(all)
+                  .positional(positional)
+                  .extra_style_parser(negative_number)
+                  .run(),
+              ctx.vm);
     po::store(po::parse_environment(all,
                                     [&all](const std::string& env) -> std::string {
                                       if (env.rfind("SLUICE_", 0) != 0) return "";
