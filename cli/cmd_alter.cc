@@ -67,7 +67,6 @@ int RunAlter(CommandContext& ctx) {
   ConnectionFactory sessions(*dsn);
   auto plan = (*dialect)->PlanSchemaChange(sessions, req, /*offline=*/false);
   if (!plan.ok()) return Fail(plan.error());
-  spdlog::info("alter {}: strategy {}: {}", ctx.args[0], (*plan)->Strategy(), (*plan)->Reason());
 
   RunControl control;
   StopSignalHandler signals(control);

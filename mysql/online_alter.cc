@@ -342,7 +342,6 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
         new DirectAlter(sessions, r, spec, strategy, "forced by strategy=" + strategy, nullptr));
   }
   SLUICE_ASSIGN(Probe probe, ProbeStrategy(*s, r.table, spec));
-  spdlog::info("{}: chose {}: {}", QuoteTable(r.table), probe.strategy, probe.reason);
   if (probe.strategy == "copy") return plan_copy(probe.reason);
   if (probe.strategy == "inplace") return plan_inplace(probe.reason);
   return std::unique_ptr<SchemaChange>(new DirectAlter(sessions, r, spec, "instant", probe.reason,

@@ -60,6 +60,7 @@ class ShadowCopy : public SchemaChange {
   Status CopyRows(RunControl& control, ProgressReporter& progress);
   Status AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress);
   Status Verify(Session& s, RunControl& control, ProgressReporter& progress);
+  Status IndexAndVerify(Session& s, RunControl& control, ProgressReporter& progress);
   Status WaitForCutOver(RunControl& control, ProgressReporter& progress);
   Status DuplicatesError(Session& s, const Error& cause);
   void Publish(ProgressReporter& progress, const std::string& phase, uint64_t rows_done = 0);
