@@ -9,6 +9,7 @@
 #include "engine/exec/runner.h"
 #include "engine/log.h"
 #include "engine/plan/offline_sql.h"
+#include "engine/state/migrator_lock.h"
 
 namespace sluice::cli {
 namespace {
@@ -50,6 +51,11 @@ int Migrate(CommandContext& ctx, plan::Direction dir) {
   auto observer_opts = RunObserverOptionsFrom(ctx);
   if (!observer_opts.ok()) return Fail(observer_opts.error());
 
+  // The lock first: a second migrator must fail with "held by", not trip
+  // over the first one's control socket.
+  auto lock = MigratorLock::Acquire(**conn, StateTablesFrom(ctx), ctx.Get<double>("lock-wait", 0));
+  if (!lock.ok()) return Fail(lock.error());
+
   ConnectionFactory sessions(*dsn);
   RunControl control;
   ProgressReporter progress;
@@ -59,7 +65,7 @@ int Migrate(CommandContext& ctx, plan::Direction dir) {
   RunnerOptions opts;
   opts.defaults = RunDefaultsFrom(ctx);
   opts.tables = StateTablesFrom(ctx);
-  opts.lock_wait_s = ctx.Get<double>("lock-wait", 0);
+  opts.lock_taken = true;
   Runner runner(*graph, **dialect, sessions, control, progress, (*observers)->throttler(), opts);
   auto summary = dir == plan::Direction::kUp ? runner.Upgrade(ctx.args[0])
                                              : runner.Downgrade(ctx.args[0]);

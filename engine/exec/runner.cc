@@ -72,6 +72,13 @@ Runner::Runner(const revision::RevisionGraph& graph, Dialect& dialect, SessionFa
       throttler_(throttler),
       opts_(std::move(options)) {}
 
+Status Runner::TakeLock(RunState& run) {
+  if (opts_.lock_taken) return Status::Ok();
+  SLUICE_ASSIGN(run.lock_session, sessions_.Open());
+  SLUICE_ASSIGN(run.lock, MigratorLock::Acquire(*run.lock_session, opts_.tables, opts_.lock_wait_s));
+  return Status::Ok();
+}
+
 Result<RunSummary> Runner::Upgrade(std::string_view target) {
   return Migrate(plan::Direction::kUp, target);
 }
@@ -86,8 +93,7 @@ Result<RunSummary> Runner::Migrate(plan::Direction direction, std::string_view t
   // Inspect: take the lock, then read where the database is.
   RunState run;
   SLUICE_ASSIGN(run.session, sessions_.Open());
-  SLUICE_ASSIGN(run.lock_session, sessions_.Open());
-  SLUICE_ASSIGN(run.lock, MigratorLock::Acquire(*run.lock_session, opts_.tables, opts_.lock_wait_s));
+  SLUICE_TRY(TakeLock(run));
   run.versions = std::make_unique<VersionStore>(*run.session, opts_.tables);
   run.history = std::make_unique<HistoryStore>(*run.session, opts_.tables);
   SLUICE_TRY(run.versions->EnsureTable());
@@ -259,8 +265,7 @@ Status Runner::RunDataStepOf(RunState& run, const plan::RevisionPlan& p, const p
 Result<RunSummary> Runner::Stamp(std::string_view target, bool purge) {
   RunState run;
   SLUICE_ASSIGN(run.session, sessions_.Open());
-  SLUICE_ASSIGN(run.lock_session, sessions_.Open());
-  SLUICE_ASSIGN(run.lock, MigratorLock::Acquire(*run.lock_session, opts_.tables, opts_.lock_wait_s));
+  SLUICE_TRY(TakeLock(run));
   VersionStore versions(*run.session, opts_.tables);
   HistoryStore history(*run.session, opts_.tables);
   SLUICE_TRY(versions.EnsureTable());

@@ -26,6 +26,7 @@ struct RunnerOptions {
   plan::RunDefaults defaults;  // --workers, --batch-size, --max-rate, --postpone-cut-over
   StateTables tables;          // state table names
   double lock_wait_s = 0;      // --lock-wait: how long to wait for another migrator
+  bool lock_taken = false;     // the caller already holds the migrator lock (MigratorLock)
 };
 
 // What a run did, for the command's summary line.
@@ -48,6 +49,7 @@ class Runner {
 
  private:
   struct RunState;  // the run's sessions, lock and stores (runner.cc)
+  Status TakeLock(RunState& run);
   Result<RunSummary> Migrate(plan::Direction direction, std::string_view target);
   Status RunRevision(RunState& run, const plan::RevisionPlan& plan);
   Status RunStep(RunState& run, const plan::RevisionPlan& plan, const plan::Step& step);

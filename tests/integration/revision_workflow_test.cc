@@ -187,9 +187,9 @@ TEST_F(RevisionWorkflow, ConcurrentUpgradesOneWinsTheOtherGetsTheLockError) {
   WriteRevision("slow.sql", "-- sluice:revision slow0001\n-- sluice:up\nDO SLEEP(4);\n"
                             "CREATE TABLE done_marker (id INT);\n");
   auto r = RunCommand("cd '" + dir_.string() + "' && export SLUICE_DSN='" + dsn_string() + "'; (" +
-                      SluiceBinary() + " upgrade head --progress none --control-socket '' > first.log 2>&1; "
+                      SluiceBinary() + " upgrade head --progress none > first.log 2>&1; "
                       "echo $? > first.rc) & sleep 1.5; " + SluiceBinary() +
-                      " upgrade head --progress none --control-socket '' > second.log 2>&1; echo $? > second.rc; wait");
+                      " upgrade head --progress none > second.log 2>&1; echo $? > second.rc; wait");
   auto slurp = [&](const std::string& f) {
     std::ifstream in(dir_ / f);
     return std::string(std::istreambuf_iterator<char>(in), {});
