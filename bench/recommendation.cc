@@ -36,7 +36,13 @@ std::string FormatRecommendations(const std::vector<Recommendation>& recs, doubl
   std::string out;
   for (const Recommendation& rec : recs) {
     const ConfigResult& c = rec.config;
-    if (rec.within_budget) {
+    if (c.fg_queries == 0) {
+      out += fmt::format(
+          "fastest for {} (no foreground load was measured, so no p99 budget applies): "
+          "batch-size={} workers={}{}: {:.0f} rows/s\n  {}\n",
+          rec.scenario, c.batch_size, c.workers, c.defer_indexes ? " defer-indexes=all" : "",
+          c.rows_per_s, c.step_line);
+    } else if (rec.within_budget) {
       out += fmt::format(
           "recommended for {} (foreground p99 budget {}): batch-size={} workers={}{}: {:.0f} "
           "rows/s, foreground p99 {}\n  {}\n",

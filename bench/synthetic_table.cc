@@ -83,6 +83,13 @@ Result<PkShape> ParsePkShape(std::string_view text) {
   return InputError(fmt::format("unknown --pk '{}': use int, composite or varchar", text));
 }
 
+Result<RowGenerator> ParseRowGenerator(std::string_view text) {
+  if (text == "auto") return RowGenerator::kAuto;
+  if (text == "sequence") return RowGenerator::kSequence;
+  if (text == "cte") return RowGenerator::kRecursiveCte;
+  return InputError(fmt::format("unknown --generator '{}': use auto, sequence or cte", text));
+}
+
 Status ValidateSpec(const SyntheticTableSpec& spec) {
   if (spec.rows == 0) return InputError("--rows must be at least 1");
   if (spec.secondary_indexes < 0 || spec.secondary_indexes > kMaxSecondaryIndexes) {
@@ -197,7 +204,8 @@ Status CreateSyntheticTable(Session& s, const SyntheticTableSpec& spec) {
   SLUICE_TRY(ValidateSpec(spec));
   SLUICE_TRY(DropTable(s, spec.table));
   SLUICE_TRY(s.Exec(CreateTableSql(spec, spec.table)).status());
-  bool sequence = s.server().flavor == Flavor::kMariaDB;
+  bool sequence = spec.generator == RowGenerator::kSequence ||
+                  (spec.generator == RowGenerator::kAuto && s.server().flavor == Flavor::kMariaDB);
   for (const std::string& insert : LoadSql(spec, 1, spec.rows, sequence)) {
     SLUICE_TRY(s.Exec(insert).status());
   }

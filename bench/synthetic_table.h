@@ -27,12 +27,21 @@ enum class PkShape {
 const char* PkShapeName(PkShape s);
 Result<PkShape> ParsePkShape(std::string_view text);
 
+// How rows are generated server-side.
+enum class RowGenerator {
+  kAuto,          // the sequence engine on MariaDB, else the recursive CTE
+  kSequence,      // MariaDB's SEQUENCE engine: seq_X_to_Y
+  kRecursiveCte,  // WITH RECURSIVE (MySQL 8, MariaDB, TiDB)
+};
+Result<RowGenerator> ParseRowGenerator(std::string_view text);
+
 struct SyntheticTableSpec {
   TableRef table{"", "sluice_bench_orders"};  // the table to create
   uint64_t rows = 1000000;                     // rows to load
   PkShape pk = PkShape::kInt;                  // primary-key shape
   int secondary_indexes = 3;                   // 0..kMaxSecondaryIndexes
   int row_width = 100;                         // bytes of the payload column
+  RowGenerator generator = RowGenerator::kAuto;  // how rows are generated
 };
 
 inline constexpr int kMaxSecondaryIndexes = 6;

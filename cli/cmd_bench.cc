@@ -59,6 +59,8 @@ Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   bench::BenchOptions o;
   o.table.rows = ctx.Get<uint64_t>("rows", o.table.rows);
   SLUICE_ASSIGN(o.table.pk, bench::ParsePkShape(ctx.Get<std::string>("pk", "int")));
+  SLUICE_ASSIGN(o.table.generator,
+                bench::ParseRowGenerator(ctx.Get<std::string>("generator", "auto")));
   o.table.secondary_indexes = ctx.Get<int>("indexes", o.table.secondary_indexes);
   o.table.row_width = ctx.Get<int>("row-width", o.table.row_width);
   o.table.table.name = ctx.Get<std::string>("table", o.table.table.name);
@@ -152,6 +154,8 @@ Command MakeBenchCommand() {
         ("pk", po::value<std::string>(), "primary key shape: int|composite|varchar (default int)")
         ("indexes", po::value<int>(), "secondary indexes, 0..6 (default 3)")
         ("row-width", po::value<int>(), "payload bytes per row (default 100)")
+        ("generator", po::value<std::string>(),
+         "row generator: auto|sequence|cte (default auto: sequence engine on MariaDB)")
         ("table", po::value<std::string>(), "table name (default sluice_bench_orders)")
         ("scenarios", po::value<std::string>(),
          "backfill,purge,copy,alter,add-index or all (default backfill)")

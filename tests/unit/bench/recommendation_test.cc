@@ -12,6 +12,7 @@ ConfigResult Config(int batch, int workers, double rows_per_s, double fg_p99_ms)
   c.workers = workers;
   c.rows_per_s = rows_per_s;
   c.fg_p99_s = fg_p99_ms / 1e3;
+  c.fg_queries = 100;
   c.step_line = "-- sluice:step batch-size=" + std::to_string(batch) +
                 " workers=" + std::to_string(workers);
   return c;
@@ -51,6 +52,16 @@ TEST(Recommendation, OnePerScenario) {
   EXPECT_EQ(recs[0].scenario, "backfill");
   EXPECT_EQ(recs[0].config.batch_size, 5000);
   EXPECT_EQ(recs[1].scenario, "copy");
+}
+
+TEST(Recommendation, WithoutForegroundLoadItIsJustTheFastest) {
+  BenchResults r;
+  r.configs = {Config(1000, 1, 10000, 0), Config(5000, 2, 50000, 0)};
+  for (auto& c : r.configs) c.fg_queries = 0;
+  auto recs = Recommend(r, 0.025);
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].config.batch_size, 5000);
+  EXPECT_NE(FormatRecommendations(recs, 0.025).find("no foreground load"), std::string::npos);
 }
 
 TEST(Recommendation, ParseDuration) {

@@ -24,6 +24,12 @@ TEST(SyntheticTable, ParsePkShape) {
   EXPECT_EQ(bad.error().exit, ExitCode::kUsage);
 }
 
+TEST(SyntheticTable, ParseRowGenerator) {
+  EXPECT_EQ(*ParseRowGenerator("cte"), RowGenerator::kRecursiveCte);
+  EXPECT_EQ(*ParseRowGenerator("sequence"), RowGenerator::kSequence);
+  EXPECT_FALSE(ParseRowGenerator("csv").ok());
+}
+
 TEST(SyntheticTable, CreateTableHasTheKeyShape) {
   std::string sql = CreateTableSql(Spec(PkShape::kComposite), {"db", "t"});
   EXPECT_NE(sql.find("CREATE TABLE `db`.`t`"), std::string::npos);
