@@ -163,6 +163,9 @@ Status Runner::RunRevision(RunState& run, const plan::RevisionPlan& p) {
     // other direction, or a finished one) must not be mistaken for progress.
     SLUICE_TRY(CheckpointStore::Clear(*run.session, opts_.tables.checkpoint_table, p.revision));
   }
+  if (!up && !file.has_down) {
+    spdlog::warn("{} has no '-- sluice:down' section: nothing to undo", p.revision);
+  }
   spdlog::info("{} {} ({}): {} step(s) [{}]", up ? "upgrade" : "downgrade", p.revision,
                file.message.empty() ? "no message" : file.message, total, p.path);
 

@@ -128,8 +128,8 @@ Result<std::optional<ResumePoint>> HistoryStore::PendingResume(const std::string
       continue;
     }
     if (e.revision != revision) continue;
-    if (e.direction == direction && (e.status == "failed" || e.status == "running") &&
-        e.steps_done > 0) {
+    // Even at step 1: a data step keeps chunk checkpoints of the failed run.
+    if (e.direction == direction && (e.status == "failed" || e.status == "running")) {
       pending = ResumePoint{e.id, e.steps_done, e.status, e.error};
     } else {
       pending.reset();

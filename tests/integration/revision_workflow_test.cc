@@ -183,6 +183,31 @@ TEST_F(RevisionWorkflow, FailureAtStepTwoIsRecordedAndResumed) {
             "failed:1,done:3");
 }
 
+TEST_F(RevisionWorkflow, FailedDataStepResumesFromItsCheckpointExactlyOnce) {
+  Exec("CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL DEFAULT 0)");
+  Exec("INSERT INTO t (id) SELECT seq FROM seq_1_to_3000");
+  const std::string head = "-- sluice:revision data0001\n-- sluice:up\n"
+                           "-- sluice:step batch-size=100 workers=1\n";
+  // Row 1500 makes the statement fail (subquery returns 2 rows) half-way.
+  WriteRevision("d.sql", head + "UPDATE t SET v = v + IF(id = 1500, (SELECT seq FROM seq_1_to_2), 1) "
+                                "WHERE id > 0;\n");
+  auto failed = Sluice("upgrade head --progress none");
+  ASSERT_EQ(failed.exit_code, 1) << failed.output;
+  EXPECT_NE(failed.output.find("failed at step 1 of 1"), std::string::npos) << failed.output;
+  int done_before = std::stoi(Scalar("SELECT COUNT(*) FROM t WHERE v = 1"));
+  EXPECT_GT(done_before, 0);
+  EXPECT_LT(done_before, 3000);
+
+  WriteRevision("d.sql", head + "UPDATE t SET v = v + 1 WHERE id > 0;\n");
+  auto resumed = Sluice("upgrade head --progress none");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("resuming up data0001 at step 1 of 1"), std::string::npos)
+      << resumed.output;
+  // Committed chunks of the failed run are not repeated: every row once.
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE v = 1"), "3000");
+  EXPECT_EQ(Versions(), "data0001");
+}
+
 TEST_F(RevisionWorkflow, ConcurrentUpgradesOneWinsTheOtherGetsTheLockError) {
   WriteRevision("slow.sql", "-- sluice:revision slow0001\n-- sluice:up\nDO SLEEP(4);\n"
                             "CREATE TABLE done_marker (id INT);\n");
