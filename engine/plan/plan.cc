@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/chunk/statement_rewriter.h"
 #include "engine/state/checksum.h"
 
 namespace sluice::plan {
@@ -94,6 +95,11 @@ Result<RevisionPlan> PlanRevision(const revision::RevisionFile& f, Direction dir
         break;
     }
     SLUICE_TRY(CheckOptions(f, step));
+    // Refuse what the chunk engine would refuse, before anything runs.
+    if (step.kind == StepKind::kData && step.options.chunked.value_or(true)) {
+      Status chunkable = chunk::CheckChunkable(step.classified);
+      if (!chunkable.ok()) return f.ErrorAt(st.line, chunkable.error().message);
+    }
     plan.steps.push_back(std::move(step));
   }
   return plan;

@@ -73,6 +73,22 @@ TEST(PlanRevision, OptionsThatDoNotApplyAreInputErrors) {
   EXPECT_NE(schema.error().message.find("it is a schema step"), std::string::npos);
 }
 
+TEST(PlanRevision, UnchunkableDataStepsAreRefusedBeforeAnythingRuns) {
+  auto p = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\nCREATE TABLE t (id INT);\n"
+                              "DELETE FROM t WHERE id < 5 LIMIT 10;\n"),
+                        Direction::kUp);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().message.rfind("v/x.sql:4: cannot chunk a statement with ORDER BY or LIMIT", 0),
+            0u)
+      << p.error().message;
+  EXPECT_EQ(p.error().exit, ExitCode::kUsage);
+  auto ok = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n-- sluice:step chunked=false\n"
+                               "DELETE FROM t WHERE id < 5 LIMIT 10;\n"),
+                         Direction::kUp);
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->steps[0].kind, StepKind::kData);
+}
+
 TEST(PlanRevision, RequestsMergeStepOptionsOverRunDefaults) {
   auto p = PlanRevision(Parse(kFile), Direction::kUp);
   ASSERT_TRUE(p.ok());
