@@ -222,14 +222,9 @@ std::string IndexSpecTail(Parser& p) {
   }
   kept += p.text().substr(copy_from);
   std::string_view trimmed = kept;
-  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\n' ||
-                              trimmed.back() == '\t' || trimmed.back() == '\r')) {
-    trimmed.remove_suffix(1);
-  }
-  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\n' ||
-                              trimmed.front() == '\t' || trimmed.front() == '\r')) {
-    trimmed.remove_prefix(1);
-  }
+  const char* kSpace = " \t\r\n";
+  trimmed.remove_prefix(std::min(trimmed.size(), trimmed.find_first_not_of(kSpace)));
+  trimmed = trimmed.substr(0, trimmed.find_last_not_of(kSpace) + 1);
   return std::string(trimmed) + options;
 }
 
