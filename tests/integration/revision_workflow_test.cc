@@ -85,6 +85,33 @@ TEST_F(RevisionWorkflow, RelativeTargetsAndCurrent) {
   EXPECT_EQ(Versions(), "aaaa0002");
 }
 
+TEST_F(RevisionWorkflow, StampPurgeAndStampCancelsAPendingResume) {
+  WriteRevision("aaaa0001_create.sql", kCreate);
+  WriteRevision("fail.sql", "-- sluice:revision fail0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
+                            "CREATE TABLE x (id INT);\nINSERT INTO nowhere VALUES (1);\n");
+  EXPECT_EQ(Sluice("upgrade head --progress none").exit_code, 1);
+  EXPECT_EQ(Versions(), "aaaa0001");
+  // Stamping past the failed revision overrides it: nothing resumes later.
+  ASSERT_EQ(Sluice("stamp fail0001").exit_code, 0);
+  EXPECT_EQ(Versions(), "fail0001");
+  ASSERT_EQ(Sluice("stamp aaaa0001").exit_code, 0);
+  WriteRevision("fail.sql", "-- sluice:revision fail0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
+                            "CREATE TABLE IF NOT EXISTS x (id INT);\nINSERT INTO x VALUES (1);\n");
+  auto again = Sluice("upgrade head --progress none");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(again.output.find("resuming"), std::string::npos) << again.output;
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM x"), "1");
+
+  // A version row naming a revision that is gone needs --purge.
+  Exec("INSERT INTO sluice_version VALUES ('gone0001')");
+  auto unknown = Sluice("stamp head");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("stamp --purge"), std::string::npos) << unknown.output;
+  auto purged = Sluice("stamp --purge head");
+  ASSERT_EQ(purged.exit_code, 0) << purged.output;
+  EXPECT_EQ(Versions(), "fail0001");
+}
+
 TEST_F(RevisionWorkflow, MalformedFileExitsTwoAndRunsNothing) {
   WriteRevision("aaaa0001_create.sql", kCreate);
   WriteRevision("bad.sql", "-- sluice:revision bbbb0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
