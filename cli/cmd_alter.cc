@@ -8,10 +8,9 @@
 #include "cli/command.h"
 #include "engine/db/connection.h"
 #include "engine/exec/run_control.h"
-#include "engine/exec/signal_handler.h"
+#include "cli/run_observers.h"
 #include "engine/log.h"
 #include "engine/progress/progress.h"
-#include "engine/progress/terminal_sink.h"
 
 namespace sluice::cli {
 namespace {
@@ -58,6 +57,8 @@ int RunAlter(CommandContext& ctx) {
     }
     return 0;
   }
+  auto observer_opts = RunObserverOptionsFrom(ctx);
+  if (!observer_opts.ok()) return Fail(observer_opts.error());
   auto dsn = ctx.ResolveDsn();
   if (!dsn.ok()) return Fail(dsn.error());
   auto conn = ctx.Connect();
@@ -65,13 +66,14 @@ int RunAlter(CommandContext& ctx) {
   auto dialect = ctx.MakeDialect((*conn)->server());
   if (!dialect.ok()) return Fail(dialect.error());
   ConnectionFactory sessions(*dsn);
+  RunControl control;
+  ProgressReporter progress;
+  auto observers =
+      RunObservers::Start(*observer_opts, **dialect, sessions, control, progress);
+  if (!observers.ok()) return Fail(observers.error());
+  req.throttler = &(*observers)->throttler();
   auto plan = (*dialect)->PlanSchemaChange(sessions, req, /*offline=*/false);
   if (!plan.ok()) return Fail(plan.error());
-
-  RunControl control;
-  StopSignalHandler signals(control);
-  ProgressReporter progress;
-  progress.AddSink(std::make_shared<TerminalSink>(stderr));
   Status st = (*plan)->Run(control, progress);
   if (!st.ok()) {
     Error e = st.error();
@@ -98,6 +100,7 @@ Command MakeAlterCommand() {
         ("postpone-cut-over", po::bool_switch(), "after the copy, wait for `sluice cut-over`")
         ("keep-old-table", po::bool_switch(), "keep the original table as _<t>_old")
         ("sql", po::bool_switch(), "print what would run, connect to nothing");
+    AddRunObserverOptions(o);
   };
   c.run = RunAlter;
   c.min_args = 2;

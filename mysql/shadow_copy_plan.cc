@@ -26,9 +26,8 @@ const ColumnInfo* FindColumnNoCase(const TableInfo& t, const std::string& name) 
   return nullptr;
 }
 
-bool IsBinaryType(const ColumnInfo* c) {
-  if (c == nullptr) return false;
-  const std::string& d = c->data_type;
+bool IsBinaryType(const ColumnInfo& c) {
+  const std::string& d = c.data_type;
   return d == "binary" || d == "varbinary" || d == "tinyblob" || d == "blob" ||
          d == "mediumblob" || d == "longblob";
 }
@@ -53,27 +52,9 @@ std::string CastTarget(const ColumnInfo& to) {
   if (d == "time") return "TIME" + args;
   if (d == "date") return "DATE";
   if (d == "float" || d == "double") return "DOUBLE";
-  if (IsBinaryType(&to)) return "BINARY";
+  if (IsBinaryType(to)) return "BINARY";
   // Text, ENUM, SET, JSON, year, bit...: compare as text in one character set.
   return "CHAR CHARACTER SET utf8mb4";
-}
-
-std::string RangeBound(const std::vector<std::string>& cols,
-                       const std::vector<const ColumnInfo*>& info, const KeyTuple& vals,
-                       bool lower) {
-  // (a, b) > (x, y)  ==  a > x OR (a = x AND b > y); upper bound uses <= on the last.
-  std::string out;
-  for (size_t i = 0; i < cols.size(); ++i) {
-    std::string term;
-    for (size_t j = 0; j < i; ++j) {
-      term += fmt::format("{} = {} AND ", QuoteIdent(cols[j]), KeyLiteral(vals[j], info[j]));
-    }
-    const char* op = lower ? ">" : (i + 1 == cols.size() ? "<=" : "<");
-    term += fmt::format("{} {} {}", QuoteIdent(cols[i]), op, KeyLiteral(vals[i], info[i]));
-    if (!out.empty()) out += " OR ";
-    out += cols.size() == 1 ? term : "(" + term + ")";
-  }
-  return cols.size() == 1 ? out : "(" + out + ")";
 }
 
 std::string TargetList(const CopyPlan& p) {
@@ -91,12 +72,12 @@ std::string SelectList(const CopyPlan& p) {
   return out;
 }
 
-std::string InsertSelect(const CopyPlan& p, const KeyRange& range, bool ignore) {
+std::string InsertSelect(const CopyPlan& p, const chunk::KeyRange& range, bool ignore) {
   return fmt::format("INSERT {}INTO {} ({}) SELECT {} FROM {} FORCE INDEX ({}) WHERE {} "
                      "LOCK IN SHARE MODE",
                      ignore ? "IGNORE " : "", QuoteTable(p.names.shadow), TargetList(p),
                      SelectList(p), QuoteTable(p.names.table), QuoteIdent(p.key_index),
-                     KeyRangePredicate(p.old_key, p.key_info, range));
+                     RangeWhere(p.old_spec, range));
 }
 
 }  // namespace
@@ -165,8 +146,6 @@ Result<CopyPlan> MakeCopyPlan(const ShadowNames& names, const TableInfo& old_tab
   p.key_index = key->name;
   p.old_key = key->columns;
   for (const auto& k : key->columns) {
-    const ColumnInfo* oc = old_table.FindColumn(k);
-    p.key_info.push_back(oc);
     auto col = std::find_if(p.columns.begin(), p.columns.end(),
                             [&](const CopyColumn& c) { return Lower(c.source) == Lower(k); });
     if (col == p.columns.end()) {
@@ -191,48 +170,30 @@ Result<CopyPlan> MakeCopyPlan(const ShadowNames& names, const TableInfo& old_tab
                                   "shadow copy needs the key it chunks on in both tables",
                                   QuoteIdentList(p.new_key), QuoteTable(old_table.ref)));
   }
+  // MariaDB's range optimizer needs composite bounds spelled out.
+  SLUICE_ASSIGN(p.old_spec, chunk::KeySpec::Make(old_table, ChunkKey{p.old_key, false},
+                                                 chunk::TupleStyle::kExpanded));
+  SLUICE_ASSIGN(p.new_spec, chunk::KeySpec::Make(new_table, ChunkKey{p.new_key, false},
+                                                 chunk::TupleStyle::kExpanded));
   return p;
 }
 
-std::string KeyLiteral(const Cell& value, const ColumnInfo* column) {
-  if (!value) return "NULL";
-  const std::string& v = *value;
-  if (column != nullptr && column->IsInteger() && !v.empty() &&
-      std::all_of(v.begin() + (v[0] == '-' ? 1 : 0), v.end(),
-                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    return v;
-  }
-  if (IsBinaryType(column)) {
-    std::string hex = "X'";
-    for (unsigned char c : v) hex += fmt::format("{:02X}", c);
-    return hex + "'";
-  }
-  return sql::QuoteString(v);
+std::string RangeWhere(const chunk::KeySpec& spec, const chunk::KeyRange& range) {
+  std::string where = chunk::RangePredicate(spec, range, false);
+  return where.empty() ? "1=1" : where;
 }
 
-std::string KeyRangePredicate(const std::vector<std::string>& key_columns,
-                              const std::vector<const ColumnInfo*>& key_info,
-                              const KeyRange& range) {
-  std::string out;
-  if (!range.lower.empty()) out = RangeBound(key_columns, key_info, range.lower, true);
-  if (!range.upper.empty()) {
-    if (!out.empty()) out += " AND ";
-    out += RangeBound(key_columns, key_info, range.upper, false);
-  }
-  return out.empty() ? "1=1" : out;
-}
-
-std::string CopyChunkSql(const CopyPlan& p, const KeyRange& range) {
+std::string CopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range) {
   return InsertSelect(p, range, true);
 }
 
-std::string StrictCopyChunkSql(const CopyPlan& p, const KeyRange& range) {
+std::string StrictCopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range) {
   return InsertSelect(p, range, false);
 }
 
-std::string DeleteShadowChunkSql(const CopyPlan& p, const KeyRange& range) {
+std::string DeleteShadowChunkSql(const CopyPlan& p, const chunk::KeyRange& range) {
   return fmt::format("DELETE FROM {} WHERE {}", QuoteTable(p.names.shadow),
-                     KeyRangePredicate(p.new_key, p.key_info, range));
+                     RangeWhere(p.new_spec, range));
 }
 
 }  // namespace sluice::mysql

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/chunk/key_range.h"
 #include "engine/dialect.h"
 #include "engine/schema/table_info.h"
 #include "engine/status.h"
@@ -51,8 +52,9 @@ struct CopyPlan {
   std::vector<CopyColumn> columns;
   std::vector<std::string> old_key;  // chunk key columns in the old table
   std::vector<std::string> new_key;  // the same columns in the new table
-  std::vector<const ColumnInfo*> key_info;  // old key column shapes (literal rendering)
   std::string key_index;             // index name of the key in the old table
+  chunk::KeySpec old_spec;           // the key in the old table, for range predicates
+  chunk::KeySpec new_spec;           // the same key in the new table
 
   // `source`, or COALESCE(`prefix.source`, default): the value for `c`.
   std::string SourceExpr(const CopyColumn& c, const std::string& prefix) const;
@@ -70,26 +72,14 @@ Result<CopyPlan> MakeCopyPlan(const ShadowNames& names, const TableInfo& old_tab
                               const std::map<std::string, std::string>& renamed,
                               const DefaultExprs& defaults);
 
-// A key range over the chunk key: (lower, upper], either end open when empty.
-struct KeyRange {
-  KeyTuple lower;  // exclusive; empty: from the start
-  KeyTuple upper;  // inclusive; empty: to the end
-};
-
-// `k` > lower AND `k` <= upper for a (compound) key, with `prefix` before
-// each column name ("" or "`t`."). Integer keys render as numbers, binary as
-// hex, others as strings.
-std::string KeyRangePredicate(const std::vector<std::string>& key_columns,
-                              const std::vector<const ColumnInfo*>& key_info,
-                              const KeyRange& range);
-// A literal for one key value of `column`.
-std::string KeyLiteral(const Cell& value, const ColumnInfo* column);
+// The WHERE condition selecting `range` of `spec` ("1=1" for the whole table).
+std::string RangeWhere(const chunk::KeySpec& spec, const chunk::KeyRange& range);
 
 // INSERT IGNORE INTO new (...) SELECT ... FROM old WHERE range LOCK IN SHARE MODE
-std::string CopyChunkSql(const CopyPlan& p, const KeyRange& range);
+std::string CopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
 // The same without IGNORE: for the strict re-copy of a mismatching chunk.
-std::string StrictCopyChunkSql(const CopyPlan& p, const KeyRange& range);
+std::string StrictCopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
 // DELETE FROM new WHERE range: first half of a re-copy.
-std::string DeleteShadowChunkSql(const CopyPlan& p, const KeyRange& range);
+std::string DeleteShadowChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
 
 }  // namespace sluice::mysql

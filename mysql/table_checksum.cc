@@ -39,7 +39,7 @@ Result<ChunkChecksum> ReadChecksum(Session& s, const std::string& sql) {
 }
 
 // DELETE + strict INSERT ... SELECT of one range, in one transaction.
-Status RecopyChunk(Session& s, const CopyPlan& p, const KeyRange& range) {
+Status RecopyChunk(Session& s, const CopyPlan& p, const chunk::KeyRange& range) {
   SLUICE_TRY(s.Exec(fmt::format("SET SESSION sql_mode = {}", QuoteString(kStrictCopySqlMode))));
   SLUICE_TRY(s.Exec("START TRANSACTION"));
   auto del = s.Exec(DeleteShadowChunkSql(p, range));
@@ -52,13 +52,13 @@ Status RecopyChunk(Session& s, const CopyPlan& p, const KeyRange& range) {
   return Status::Ok();
 }
 
-std::string DescribeRange(const CopyPlan& p, const KeyRange& r) {
-  return KeyRangePredicate(p.old_key, p.key_info, r);
+std::string DescribeRange(const CopyPlan& p, const chunk::KeyRange& r) {
+  return RangeWhere(p.old_spec, r);
 }
 
 }  // namespace
 
-std::string ChecksumSql(const CopyPlan& p, const KeyRange& range, bool shadow_side) {
+std::string ChecksumSql(const CopyPlan& p, const chunk::KeyRange& range, bool shadow_side) {
   std::string values, nulls;
   for (const auto& c : p.columns) {
     std::string e = CompareExpr(p, c, shadow_side);
@@ -66,15 +66,15 @@ std::string ChecksumSql(const CopyPlan& p, const KeyRange& range, bool shadow_si
     nulls += (nulls.empty() ? "" : ", ") + fmt::format("ISNULL({})", e);
   }
   const TableRef& t = shadow_side ? p.names.shadow : p.names.table;
-  const auto& key = shadow_side ? p.new_key : p.old_key;
+  const chunk::KeySpec& key = shadow_side ? p.new_spec : p.old_spec;
   return fmt::format(
       "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#'{}, CONCAT({})))), 0) FROM {} "
       "WHERE {}",
-      values, nulls, QuoteTable(t), KeyRangePredicate(key, p.key_info, range));
+      values, nulls, QuoteTable(t), RangeWhere(key, range));
 }
 
 Result<std::pair<ChunkChecksum, ChunkChecksum>> ChecksumChunk(Session& s, const CopyPlan& p,
-                                                              const KeyRange& range) {
+                                                              const chunk::KeyRange& range) {
   SLUICE_TRY(s.Exec("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
   auto old_side = ReadChecksum(s, ChecksumSql(p, range, false));
   auto new_side = old_side.ok() ? ReadChecksum(s, ChecksumSql(p, range, true))
@@ -85,14 +85,14 @@ Result<std::pair<ChunkChecksum, ChunkChecksum>> ChecksumChunk(Session& s, const 
 }
 
 Result<std::optional<KeyTuple>> NextChunkUpper(Session& s, const CopyPlan& p,
-                                               const KeyTuple& lower, int rows) {
-  KeyRange from{lower, {}};
+                                               const std::optional<KeyTuple>& lower, int rows) {
+  chunk::KeyRange from{lower, std::nullopt};
   SLUICE_ASSIGN(ResultSet rs,
                 s.Query(fmt::format("SELECT {} FROM {} FORCE INDEX ({}) WHERE {} ORDER BY {} "
                                     "LIMIT 1 OFFSET {}",
                                     sql::QuoteIdentList(p.old_key), QuoteTable(p.names.table),
                                     QuoteIdent(p.key_index),
-                                    KeyRangePredicate(p.old_key, p.key_info, from),
+                                    RangeWhere(p.old_spec, from),
                                     sql::QuoteIdentList(p.old_key), rows - 1)));
   if (rs.rows.empty()) return std::optional<KeyTuple>();
   return std::optional<KeyTuple>(rs.rows[0]);
@@ -103,12 +103,12 @@ Result<ChecksumReport> VerifyShadow(Session& s, const CopyPlan& p, const Checksu
                                     const std::function<void(uint64_t)>& on_chunk) {
   SLUICE_TRY(s.Exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
   ChecksumReport report;
-  KeyTuple lower;
+  std::optional<KeyTuple> lower;
   for (bool last = false; !last;) {
     if (!control.WaitWhilePaused()) return RuntimeError("checksum stopped by the operator");
     SLUICE_ASSIGN(std::optional<KeyTuple> upper, NextChunkUpper(s, p, lower, opts.chunk_rows));
     last = !upper.has_value();
-    KeyRange range{lower, upper.value_or(KeyTuple{})};
+    chunk::KeyRange range{lower, upper};
     for (int attempt = 0;; ++attempt) {
       auto sums = ChecksumChunk(s, p, range);
       if (!sums.ok()) {
@@ -143,7 +143,7 @@ Result<ChecksumReport> VerifyShadow(Session& s, const CopyPlan& p, const Checksu
     }
     ++report.chunks;
     if (on_chunk) on_chunk(report.rows);
-    if (!last) lower = *upper;
+    lower = upper;
   }
   return report;
 }

@@ -24,16 +24,17 @@ struct ChunkChecksum {
 };
 
 // SELECT COUNT(*), BIT_XOR(CRC32(...)) over one side's key range.
-std::string ChecksumSql(const CopyPlan& p, const KeyRange& range, bool shadow_side);
+std::string ChecksumSql(const CopyPlan& p, const chunk::KeyRange& range, bool shadow_side);
 
 // Both sides of one range in one consistent snapshot.
 Result<std::pair<ChunkChecksum, ChunkChecksum>> ChecksumChunk(Session& s, const CopyPlan& p,
-                                                              const KeyRange& range);
+                                                              const chunk::KeyRange& range);
 
-// The upper end of the chunk of `rows` keys after `lower` (exclusive) in the
-// old table; nullopt when fewer remain (the chunk runs to the end).
+// The upper end of the chunk of `rows` keys after `lower` (exclusive; open:
+// from the start) in the old table; nullopt when fewer remain (the chunk
+// runs to the end).
 Result<std::optional<KeyTuple>> NextChunkUpper(Session& s, const CopyPlan& p,
-                                               const KeyTuple& lower, int rows);
+                                               const std::optional<KeyTuple>& lower, int rows);
 
 struct ChecksumOptions {
   int chunk_rows = 20000;  // keys per checksum chunk

@@ -69,24 +69,28 @@ TEST(ShadowCopyPlanTest, MapsRenamedColumnsSkipsGeneratedAndNewOnes) {
 
 TEST(ShadowCopyPlanTest, CopyChunkSqlGolden) {
   CopyPlan p = Fixture().Plan();
-  EXPECT_EQ(CopyChunkSql(p, {{Cell("10")}, {Cell("20")}}),
+  EXPECT_EQ(CopyChunkSql(p, {KeyTuple{Cell("10")}, KeyTuple{Cell("20")}}),
             "INSERT IGNORE INTO `db`.`_orders_new` (`id`, `title`, `qty`) SELECT `id`, `name`, "
             "COALESCE(`qty`, 0) FROM `db`.`orders` FORCE INDEX (`PRIMARY`) WHERE `id` > 10 AND "
             "`id` <= 20 LOCK IN SHARE MODE");
-  EXPECT_EQ(DeleteShadowChunkSql(p, {{}, {Cell("20")}}),
+  EXPECT_EQ(DeleteShadowChunkSql(p, {std::nullopt, KeyTuple{Cell("20")}}),
             "DELETE FROM `db`.`_orders_new` WHERE `id` <= 20");
 }
 
 TEST(ShadowCopyPlanTest, CompoundVarcharKeyRange) {
-  std::vector<std::string> cols = {"tenant", "code"};
-  ColumnInfo tenant = Col("tenant", "int(11)"), code = Col("code", "varchar(10)");
-  std::vector<const ColumnInfo*> info = {&tenant, &code};
-  EXPECT_EQ(KeyRangePredicate(cols, info, {{Cell("1"), Cell("a'b")}, {Cell("2"), Cell("z")}}),
-            "((`tenant` > 1) OR (`tenant` = 1 AND `code` > 'a''b')) AND ((`tenant` < 2) OR "
-            "(`tenant` = 2 AND `code` <= 'z'))");
-  ColumnInfo bin = Col("b", "varbinary(4)");
-  EXPECT_EQ(KeyLiteral(Cell(std::string("\x01\xff", 2)), &bin), "X'01FF'");
-  EXPECT_EQ(KeyLiteral(Cell("1 OR 1=1"), &tenant), "'1 OR 1=1'");
+  Fixture f;
+  for (TableInfo* t : {&f.old_t, &f.new_t}) {
+    t->columns.insert(t->columns.begin(), Col("tenant", "int(11)"));
+    t->columns.push_back(Col("code", "varchar(10)"));
+    t->indexes = {Pk({"tenant", "code"})};
+  }
+  auto p = MakeCopyPlan(f.names, f.old_t, f.new_t, {{"name", "title"}}, {});
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->new_key, (std::vector<std::string>{"tenant", "code"}));
+  EXPECT_EQ(DeleteShadowChunkSql(*p, {KeyTuple{Cell("1"), Cell("a'b")},
+                                      KeyTuple{Cell("2"), Cell("z")}}),
+            "DELETE FROM `db`.`_orders_new` WHERE ((`tenant` > 1) OR (`tenant` = 1 AND `code` > "
+            "'a''b')) AND ((`tenant` < 2) OR (`tenant` = 2 AND `code` <= 'z'))");
 }
 
 TEST(ShadowCopyPlanTest, RefusesWhenTheKeyDoesNotSurvive) {
@@ -132,12 +136,12 @@ TEST(CutOverTest, SqlGolden) {
 
 TEST(TableChecksumTest, SqlGoldenCastsChangedColumnsOnBothSides) {
   CopyPlan p = Fixture().Plan();
-  EXPECT_EQ(ChecksumSql(p, {{Cell("1")}, {}}, false),
+  EXPECT_EQ(ChecksumSql(p, {KeyTuple{Cell("1")}, std::nullopt}, false),
             "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', `id`, CAST(`name` AS CHAR "
             "CHARACTER SET utf8mb4), COALESCE(`qty`, 0), CONCAT(ISNULL(`id`), "
             "ISNULL(CAST(`name` AS CHAR CHARACTER SET utf8mb4)), ISNULL(COALESCE(`qty`, 0)))))), "
             "0) FROM `db`.`orders` WHERE `id` > 1");
-  EXPECT_EQ(ChecksumSql(p, {{}, {}}, true),
+  EXPECT_EQ(ChecksumSql(p, {}, true),
             "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', `id`, CAST(`title` AS CHAR "
             "CHARACTER SET utf8mb4), `qty`, CONCAT(ISNULL(`id`), ISNULL(CAST(`title` AS CHAR "
             "CHARACTER SET utf8mb4)), ISNULL(`qty`))))), 0) FROM `db`.`_orders_new` WHERE 1=1");
