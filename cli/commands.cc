@@ -24,6 +24,7 @@ Command MakeSetCommand();
 Command MakeCutOverCommand();
 Command MakeAbortCommand();
 Command MakeBenchCommand();
+Command MakeAlterCommand();
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
@@ -47,6 +48,7 @@ const std::vector<Command>& AllCommands() {
       MakeCutOverCommand(),
       MakeAbortCommand(),
       MakeBenchCommand(),
+      MakeAlterCommand(),
   };
   return kCommands;
 }
