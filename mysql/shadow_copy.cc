@@ -253,7 +253,7 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_TRY(CopyRows(control, progress));
   SLUICE_TRY(IndexAndVerify(*s, control, progress));
   SLUICE_TRY(WaitForCutOver(control, progress));
-  Publish(progress, "cut-over");
+  Publish(progress, "cut-over", table_.estimated_rows);
   SLUICE_TRY(CutOver(*s, names_, opts_.cut_over, control));
   swapped_ = true;
   SLUICE_TRY(FinishCutOver(*s, names_, opts_.keep_old_table, opts_.cut_over, control));
@@ -399,7 +399,7 @@ Status ShadowCopy::AddDeferredIndexes(Session& s, RunControl& control,
     if (!exists) adds += (adds.empty() ? "ADD " : ", ADD ") + d.definition;
   }
   if (adds.empty()) return Status::Ok();
-  Publish(progress, "indexes");
+  Publish(progress, "indexes", table_.estimated_rows);
   spdlog::info("adding the deferred indexes to {} (INPLACE, LOCK=NONE)", QuoteTable(names_.shadow));
   // The build ends by taking the shadow's metadata lock exclusively; while it
   // waits, writes to the live table (whose triggers write the shadow) queue
@@ -480,7 +480,7 @@ Status ShadowCopy::WaitForCutOver(RunControl& control, ProgressReporter& progres
   spdlog::info("copy done; the triggers keep {} in sync. Waiting for `sluice cut-over` "
                "(or the control socket's cut-over command)",
                QuoteTable(names_.shadow));
-  Publish(progress, "waiting for cut-over");
+  Publish(progress, "waiting for cut-over", table_.estimated_rows);
   while (!control.cut_over_requested()) {
     if (!control.SleepFor(std::chrono::milliseconds(500))) {
       return RuntimeError("stopped while waiting for the cut-over");
