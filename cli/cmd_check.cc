@@ -62,9 +62,8 @@ Command MakeCheckCommand() {
   c.summary = "lint revisions and verify checksums of applied files";
   c.add_options = [](po::options_description& o) {
     AddRevisionOptions(o);
-    o.add_options()
-        ("offline", po::bool_switch(), "lint only; do not connect to compare checksums")
-        ("no-lint", po::bool_switch(), "only compare checksums");
+    o.add_options()("offline", po::bool_switch(), "lint only; do not connect to compare checksums")(
+        "no-lint", po::bool_switch(), "only compare checksums");
   };
   c.run = RunCheck;
   return c;

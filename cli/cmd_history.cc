@@ -66,7 +66,8 @@ int RunHistory(CommandContext& ctx) {
   std::vector<std::string> order = g.Sorted(in_range);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const revision::RevisionFile& f = *g.Find(*it);
-    std::string parents = f.parents.empty() ? "<base>" : fmt::format("{}", fmt::join(f.parents, ", "));
+    std::string parents =
+        f.parents.empty() ? "<base>" : fmt::format("{}", fmt::join(f.parents, ", "));
     std::cout << fmt::format("{} -> {}{}\n", parents, Describe(g, *it),
                              current.count(*it) ? " (current)" : "");
   }
@@ -82,10 +83,10 @@ Command MakeHistoryCommand() {
   c.summary = "list revisions newest first (or the recorded runs)";
   c.add_options = [](po::options_description& o) {
     AddRevisionOptions(o);
-    o.add_options()
-        ("rev-range,r", po::value<std::string>(), "only revisions between A and B: A:B, A:, :B")
-        ("indicate-current,i", po::bool_switch(), "mark the revisions the database is at")
-        ("runs", po::bool_switch(), "list the runs recorded in the history table");
+    o.add_options()("rev-range,r", po::value<std::string>(),
+                    "only revisions between A and B: A:B, A:, :B")(
+        "indicate-current,i", po::bool_switch(), "mark the revisions the database is at")(
+        "runs", po::bool_switch(), "list the runs recorded in the history table");
   };
   c.run = RunHistory;
   return c;

@@ -38,8 +38,9 @@ int RunInit(CommandContext& ctx) {
          "# batch-size = 1000\n";
   ini.close();
   if (!ini) return Fail(RuntimeError("cannot write sluice.ini"));
-  std::cout << fmt::format("created sluice.ini and {}/\nnext: sluice revision -m \"first change\"\n",
-                           versions.generic_string());
+  std::cout << fmt::format(
+      "created sluice.ini and {}/\nnext: sluice revision -m \"first change\"\n",
+      versions.generic_string());
   return 0;
 }
 

@@ -25,10 +25,10 @@ int RunMerge(CommandContext& ctx) {
   if (!revision::IsValidRevisionId(id) || graph->Find(id) != nullptr) {
     return Fail(InputError(fmt::format("bad or existing --rev-id '{}'", id)));
   }
-  auto path = WriteRevisionFile(VersionsDir(ctx), id, parents, ctx.Get<std::string>("message", ""),
-                                {}, {},
-                                "-- sluice:up\n-- A merge may stay empty, or reconcile the "
-                                "branches here.\n\n-- sluice:down\n\n");
+  auto path =
+      WriteRevisionFile(VersionsDir(ctx), id, parents, ctx.Get<std::string>("message", ""), {}, {},
+                        "-- sluice:up\n-- A merge may stay empty, or reconcile the "
+                        "branches here.\n\n-- sluice:down\n\n");
   if (!path.ok()) return Fail(path.error());
   std::cout << fmt::format("created {} merging {}\n", *path, fmt::join(parents, ", "));
   return 0;

@@ -67,8 +67,8 @@ int Migrate(CommandContext& ctx, plan::Direction dir) {
   opts.tables = StateTablesFrom(ctx);
   opts.lock_taken = true;
   Runner runner(*graph, **dialect, sessions, control, progress, (*observers)->throttler(), opts);
-  auto summary = dir == plan::Direction::kUp ? runner.Upgrade(ctx.args[0])
-                                             : runner.Downgrade(ctx.args[0]);
+  auto summary =
+      dir == plan::Direction::kUp ? runner.Upgrade(ctx.args[0]) : runner.Downgrade(ctx.args[0]);
   if (!summary.ok()) {
     Error e = summary.error();
     if (control.stopping() && e.exit == ExitCode::kFailed) e.exit = ExitCode::kAborted;
@@ -79,13 +79,13 @@ int Migrate(CommandContext& ctx, plan::Direction dir) {
 
 void AddMigrateOptions(po::options_description& o) {
   AddRevisionOptions(o);
-  o.add_options()
-      ("sql", po::bool_switch(), "print the SQL instead of running it (no connection); "
-       "downgrade needs FROM:TO")
-      ("workers", po::value<int>(), "parallel workers for data steps and shadow copies")
-      ("batch-size", po::value<int>(), "starting rows per batch")
-      ("postpone-cut-over", po::bool_switch(), "wait for `sluice cut-over` before swapping tables")
-      ("lock-wait", po::value<double>(), "seconds to wait for another migrator's lock (default 0)");
+  o.add_options()("sql", po::bool_switch(),
+                  "print the SQL instead of running it (no connection); "
+                  "downgrade needs FROM:TO")("workers", po::value<int>(),
+                                             "parallel workers for data steps and shadow copies")(
+      "batch-size", po::value<int>(), "starting rows per batch")(
+      "postpone-cut-over", po::bool_switch(), "wait for `sluice cut-over` before swapping tables")(
+      "lock-wait", po::value<double>(), "seconds to wait for another migrator's lock (default 0)");
   AddRunObserverOptions(o);
 }
 

@@ -37,10 +37,10 @@ int RunRevision(CommandContext& ctx) {
   } else {
     parents = g.Heads();
     if (parents.size() > 1) {
-      return Fail(InputError(fmt::format(
-          "several heads ({}): name the parent with --head, or merge them first with "
-          "`sluice merge`",
-          fmt::join(parents, ", "))));
+      return Fail(InputError(
+          fmt::format("several heads ({}): name the parent with --head, or merge them first with "
+                      "`sluice merge`",
+                      fmt::join(parents, ", "))));
     }
   }
   std::string id = ctx.Get<std::string>("rev-id", "");
@@ -83,13 +83,13 @@ Command MakeRevisionCommand() {
   c.summary = "create a new revision file on top of the current head";
   c.add_options = [](po::options_description& o) {
     AddRevisionOptions(o);
-    o.add_options()
-        ("message,m", po::value<std::string>(), "what the revision does")
-        ("head", po::value<std::string>(), "parent revision (default: the single head; base: a new root)")
-        ("branch", po::value<std::string>(), "label the new revision as a branch")
-        ("rev-id", po::value<std::string>(), "use this id instead of a random one")
-        ("depends-on", po::value<std::vector<std::string>>()->composing(),
-         "revisions that must be applied first (repeatable)");
+    o.add_options()("message,m", po::value<std::string>(), "what the revision does")(
+        "head", po::value<std::string>(),
+        "parent revision (default: the single head; base: a new root)")(
+        "branch", po::value<std::string>(), "label the new revision as a branch")(
+        "rev-id", po::value<std::string>(), "use this id instead of a random one")(
+        "depends-on", po::value<std::vector<std::string>>()->composing(),
+        "revisions that must be applied first (repeatable)");
   };
   c.run = RunRevision;
   return c;

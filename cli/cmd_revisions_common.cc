@@ -12,13 +12,13 @@
 namespace sluice::cli {
 
 void AddRevisionOptions(po::options_description& o) {
-  o.add_options()
-      ("versions", po::value<std::string>(), "directory of revision files (default: versions)")
-      ("version-table", po::value<std::string>(), "version table (default: sluice_version)")
-      ("history-table", po::value<std::string>(), "history table (default: sluice_history)")
-      ("checkpoint-table", po::value<std::string>(),
-       "checkpoint table (default: sluice_checkpoint)")
-      ("lock-table", po::value<std::string>(), "migrator lock holder table (default: sluice_lock)");
+  o.add_options()("versions", po::value<std::string>(),
+                  "directory of revision files (default: versions)")(
+      "version-table", po::value<std::string>(), "version table (default: sluice_version)")(
+      "history-table", po::value<std::string>(), "history table (default: sluice_history)")(
+      "checkpoint-table", po::value<std::string>(),
+      "checkpoint table (default: sluice_checkpoint)")(
+      "lock-table", po::value<std::string>(), "migrator lock holder table (default: sluice_lock)");
 }
 
 StateTables StateTablesFrom(const CommandContext& ctx) {

@@ -29,12 +29,15 @@ int RunShow(CommandContext& ctx) {
   for (const auto& id : *ids) {
     const revision::RevisionFile& f = *graph->Find(id);
     std::cout << fmt::format("Revision:   {}\n", Describe(*graph, id));
-    std::cout << fmt::format("Parent:     {}\n",
-                             f.parents.empty() ? "<base>" : fmt::format("{}", fmt::join(f.parents, ", ")));
+    std::cout << fmt::format(
+        "Parent:     {}\n",
+        f.parents.empty() ? "<base>" : fmt::format("{}", fmt::join(f.parents, ", ")));
     auto children = graph->Children(id);
     if (!children.empty()) std::cout << fmt::format("Children:   {}\n", fmt::join(children, ", "));
-    if (!f.depends_on.empty()) std::cout << fmt::format("Depends on: {}\n", fmt::join(f.depends_on, ", "));
-    if (!f.branch_labels.empty()) std::cout << fmt::format("Branch:     {}\n", fmt::join(f.branch_labels, ", "));
+    if (!f.depends_on.empty())
+      std::cout << fmt::format("Depends on: {}\n", fmt::join(f.depends_on, ", "));
+    if (!f.branch_labels.empty())
+      std::cout << fmt::format("Branch:     {}\n", fmt::join(f.branch_labels, ", "));
     std::cout << fmt::format("Path:       {}\nMessage:    {}\nUp:\n", f.path, f.message);
     PrintSteps(f, plan::Direction::kUp);
     std::cout << (f.has_down ? "Down:\n" : "Down:       (no down section)\n");

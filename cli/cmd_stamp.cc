@@ -42,9 +42,9 @@ Command MakeStampCommand() {
   c.summary = "set the version table to TARGET without running anything";
   c.add_options = [](po::options_description& o) {
     AddRevisionOptions(o);
-    o.add_options()
-        ("purge", po::bool_switch(), "also drop version rows unknown to the versions directory")
-        ("lock-wait", po::value<double>(), "seconds to wait for another migrator's lock");
+    o.add_options()("purge", po::bool_switch(),
+                    "also drop version rows unknown to the versions directory")(
+        "lock-wait", po::value<double>(), "seconds to wait for another migrator's lock");
   };
   c.run = RunStamp;
   c.min_args = 1;

@@ -75,7 +75,8 @@ Runner::Runner(const revision::RevisionGraph& graph, Dialect& dialect, SessionFa
 Status Runner::TakeLock(RunState& run) {
   if (opts_.lock_taken) return Status::Ok();
   SLUICE_ASSIGN(run.lock_session, sessions_.Open());
-  SLUICE_ASSIGN(run.lock, MigratorLock::Acquire(*run.lock_session, opts_.tables, opts_.lock_wait_s));
+  SLUICE_ASSIGN(run.lock,
+                MigratorLock::Acquire(*run.lock_session, opts_.tables, opts_.lock_wait_s));
   return Status::Ok();
 }
 
@@ -135,9 +136,10 @@ Result<RunSummary> Runner::Migrate(plan::Direction direction, std::string_view t
   std::vector<std::string> expected = graph_.HeadsOf(applied);
   std::sort(expected.begin(), expected.end());
   if (now != expected) {
-    return RuntimeError(fmt::format("the version table holds {} but {} was written: another "
-                                    "process changed it during the run",
-                                    Join(now), Join(expected)));
+    return RuntimeError(
+        fmt::format("the version table holds {} but {} was written: another "
+                    "process changed it during the run",
+                    Join(now), Join(expected)));
   }
   summary.heads = now;
   spdlog::info("now at {}", Join(now));
@@ -178,8 +180,8 @@ Status Runner::RunRevision(RunState& run, const plan::RevisionPlan& p) {
       (void)run.history->Fail(run_id, k, e.message);
       return e;
     }
-    spdlog::info("  step {}/{} ({}, line {}): {}", step.index, total,
-                 plan::StepKindName(step.kind), step.line, OneLine(step.sql));
+    spdlog::info("  step {}/{} ({}, line {}): {}", step.index, total, plan::StepKindName(step.kind),
+                 step.line, OneLine(step.sql));
     auto step_started = std::chrono::steady_clock::now();
     Status st = RunStep(run, p, step);
     if (!st.ok()) {
@@ -190,10 +192,10 @@ Status Runner::RunRevision(RunState& run, const plan::RevisionPlan& p) {
                       recorded.error().ToString());
       }
       if (e.exit == ExitCode::kAborted) return e;
-      e.message = fmt::format("{} {} failed at step {} of {} ({}:{}): {}{}", dir, p.revision,
-                              step.index, total, p.path, step.line,
-                              e.code ? e.ToString() : e.message,
-                              " (fix the file and run again: it resumes at this step)");
+      e.message =
+          fmt::format("{} {} failed at step {} of {} ({}:{}): {}{}", dir, p.revision, step.index,
+                      total, p.path, step.line, e.code ? e.ToString() : e.message,
+                      " (fix the file and run again: it resumes at this step)");
       e.code = 0;  // the server error is in the message already
       return e;
     }

@@ -73,7 +73,8 @@ std::vector<Alter> AltersOf(const std::vector<revision::RevisionStatement>& stmt
   std::vector<Alter> out;
   for (const auto& s : stmts) {
     auto c = sql::Classify(s.sql);
-    if (c.ok() && c->verb == sql::Verb::kAlterTable) out.push_back({c->target, Clauses(c->alter_spec)});
+    if (c.ok() && c->verb == sql::Verb::kAlterTable)
+      out.push_back({c->target, Clauses(c->alter_spec)});
   }
   return out;
 }
@@ -194,7 +195,8 @@ std::vector<LintFinding> LintRevision(const revision::RevisionFile& f) {
             if (!clause.empty() && IsWord(clause[0], "CHANGE")) {
               size_t i = 1;
               if (i < clause.size() && IsWord(clause[i], "COLUMN")) ++i;
-              while (i < clause.size() && (IsWord(clause[i], "IF") || IsWord(clause[i], "EXISTS"))) ++i;
+              while (i < clause.size() && (IsWord(clause[i], "IF") || IsWord(clause[i], "EXISTS")))
+                ++i;
               if (i + 1 < clause.size() && !SameName(clause[i].text, clause[i + 1].text)) {
                 add("rename", s.line,
                     fmt::format("ALTER TABLE {} CHANGE {} {}: renames a column that running "

@@ -22,12 +22,12 @@ enum class StepKind { kSchema, kData, kPlain };
 const char* StepKindName(StepKind k);
 
 struct Step {
-  int index = 0;                   // 1-based within the revision's direction
+  int index = 0;  // 1-based within the revision's direction
   StepKind kind = StepKind::kPlain;
-  std::string sql;                 // as written, without ';'
-  int line = 0;                    // where it starts in the file
+  std::string sql;  // as written, without ';'
+  int line = 0;     // where it starts in the file
   sql::Classified classified;
-  revision::StepOptions options;   // the `-- sluice:step` line above it, if any
+  revision::StepOptions options;  // the `-- sluice:step` line above it, if any
 };
 
 struct RevisionPlan {

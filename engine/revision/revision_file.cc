@@ -116,8 +116,8 @@ class SectionBuilder {
     if (step != nullptr) {
       if (!pending_.empty()) {
         return f_->ErrorAt(step->line, fmt::format("two -- sluice:step lines for one statement "
-                                                    "(the other is at line {})",
-                                                    pending_.line));
+                                                   "(the other is at line {})",
+                                                   pending_.line));
       }
       if (!out_->empty() && !last_terminated_) {
         return f_->ErrorAt(step->line,
@@ -157,9 +157,9 @@ Error RevisionFile::ErrorAt(int line, std::string_view what) const {
 }
 
 const std::vector<std::string>& StepOptionKeys() {
-  static const std::vector<std::string> kKeys = {
-      "batch-size", "workers", "key", "max-rate", "defer-indexes",
-      "chunked",    "strategy", "target-batch-time"};
+  static const std::vector<std::string> kKeys = {"batch-size", "workers",          "key",
+                                                 "max-rate",   "defer-indexes",    "chunked",
+                                                 "strategy",   "target-batch-time"};
   return kKeys;
 }
 
@@ -214,8 +214,8 @@ Result<StepOptions> ParseStepOptions(std::string_view text) {
       if (value != "true" && value != "false") return bad("true or false");
       o.chunked = value == "true";
     } else if (key == "strategy") {
-      static const char* kStrategies[] = {"auto", "instant", "inplace", "copy", "native",
-                                          "tidb-batch"};
+      static const char* kStrategies[] = {"auto", "instant", "inplace",
+                                          "copy", "native",  "tidb-batch"};
       if (std::find(std::begin(kStrategies), std::end(kStrategies), value) ==
           std::end(kStrategies)) {
         return bad("auto, instant, inplace, copy, native or tidb-batch");
@@ -259,8 +259,8 @@ Result<RevisionFile> ParseRevisionFile(std::string_view content, std::string pat
   int n = 0;
   auto once = [&](int* seen, std::string_view what) -> Status {
     if (*seen != 0) {
-      return f.ErrorAt(n, fmt::format("duplicate '-- sluice:{}' line (first at line {})", what,
-                                      *seen));
+      return f.ErrorAt(
+          n, fmt::format("duplicate '-- sluice:{}' line (first at line {})", what, *seen));
     }
     if (section != Section::kHeader) {
       return f.ErrorAt(n, fmt::format("'-- sluice:{}' must come before '-- sluice:up'", what));
@@ -281,16 +281,17 @@ Result<RevisionFile> ParseRevisionFile(std::string_view content, std::string pat
       }
       std::string_view t = Trim(line);
       if (!t.empty() && t.substr(0, 2) != "--" && t[0] != '#') {
-        return f.ErrorAt(n, "SQL before '-- sluice:up' (statements belong in the up or down "
-                            "section)");
+        return f.ErrorAt(n,
+                         "SQL before '-- sluice:up' (statements belong in the up or down "
+                         "section)");
       }
       continue;
     }
     if (d->name == "revision") {
       SLUICE_TRY(once(&f.id_line, "revision"));
       if (!IsValidRevisionId(d->rest)) {
-        return f.ErrorAt(n, fmt::format("bad revision id '{}' (4-64 characters of [0-9a-z_])",
-                                        d->rest));
+        return f.ErrorAt(
+            n, fmt::format("bad revision id '{}' (4-64 characters of [0-9a-z_])", d->rest));
       }
       f.id = d->rest;
     } else if (d->name == "parent") {

@@ -42,20 +42,20 @@ struct RevisionStatement {
 };
 
 struct RevisionFile {
-  std::string path;                      // as loaded (for messages)
-  std::string id;                        // -- sluice:revision
-  std::vector<std::string> parents;      // -- sluice:parent (empty: a root)
-  std::string message;                   // -- sluice:message
+  std::string path;                        // as loaded (for messages)
+  std::string id;                          // -- sluice:revision
+  std::vector<std::string> parents;        // -- sluice:parent (empty: a root)
+  std::string message;                     // -- sluice:message
   std::vector<std::string> branch_labels;  // -- sluice:branch
-  std::vector<std::string> depends_on;   // -- sluice:depends-on
+  std::vector<std::string> depends_on;     // -- sluice:depends-on
   std::vector<RevisionStatement> up;
   std::vector<RevisionStatement> down;
-  bool has_down = false;                 // a `-- sluice:down` section exists
-  int id_line = 0;                       // header line numbers, for graph errors
+  bool has_down = false;  // a `-- sluice:down` section exists
+  int id_line = 0;        // header line numbers, for graph errors
   int parent_line = 0;
   int depends_on_line = 0;
   int branch_line = 0;
-  std::string content;                   // the file's bytes (checksums)
+  std::string content;  // the file's bytes (checksums)
 
   // "path:line: what" as an InputError.
   Error ErrorAt(int line, std::string_view what) const;

@@ -59,7 +59,8 @@ Result<RevisionGraph> RevisionGraph::Build(std::vector<RevisionFile> files) {
   }
   for (const RevisionFile& f : g.files_) {
     for (const std::string& p : f.parents) {
-      if (!g.index_.count(p)) return f.ErrorAt(f.parent_line, fmt::format("unknown parent '{}'", p));
+      if (!g.index_.count(p))
+        return f.ErrorAt(f.parent_line, fmt::format("unknown parent '{}'", p));
       g.children_[p].push_back(f.id);
     }
     for (const std::string& d : f.depends_on) {
@@ -71,8 +72,8 @@ Result<RevisionGraph> RevisionGraph::Build(std::vector<RevisionFile> files) {
     for (const std::string& l : f.branch_labels) {
       auto [it, inserted] = g.labels_.emplace(l, f.id);
       if (!inserted) {
-        return f.ErrorAt(f.branch_line, fmt::format("branch label '{}' is already on revision {}",
-                                                    l, it->second));
+        return f.ErrorAt(f.branch_line,
+                         fmt::format("branch label '{}' is already on revision {}", l, it->second));
       }
       if (g.index_.count(l)) {
         return f.ErrorAt(f.branch_line, fmt::format("branch label '{}' is also a revision id", l));
@@ -127,8 +128,8 @@ Result<RevisionGraph> RevisionGraph::Build(std::vector<RevisionFile> files) {
     std::reverse(cycle.begin(), cycle.end());
     cycle.push_back(cycle.front());
     const RevisionFile& f = g.files_[g.index_.find(cycle.front())->second];
-    return f.ErrorAt(f.parent_line, fmt::format("cycle in the revision graph: {}",
-                                                Join(cycle, " -> ")));
+    return f.ErrorAt(f.parent_line,
+                     fmt::format("cycle in the revision graph: {}", Join(cycle, " -> ")));
   }
   return g;
 }
@@ -252,8 +253,8 @@ Result<std::string> RevisionGraph::ResolveId(std::string_view partial) const {
   }
   if (matches.empty()) return InputError(fmt::format("unknown revision '{}'", partial));
   if (matches.size() > 1) {
-    return InputError(fmt::format("ambiguous revision '{}': it matches {}", partial,
-                                  Join(matches)));
+    return InputError(
+        fmt::format("ambiguous revision '{}': it matches {}", partial, Join(matches)));
   }
   return matches[0];
 }
@@ -318,8 +319,8 @@ Result<std::string> RevisionGraph::StepBack(const std::string& from, int n) cons
   std::string at = from;
   for (int i = 0; i < n; ++i) {
     if (at.empty()) {
-      return InputError(fmt::format("cannot go {} revisions down from {}: only {} below it", n,
-                                    from, i));
+      return InputError(
+          fmt::format("cannot go {} revisions down from {}: only {} below it", n, from, i));
     }
     const RevisionFile* f = Find(at);
     if (f->parents.size() > 1) {
@@ -358,17 +359,17 @@ Result<std::vector<std::string>> RevisionGraph::UpgradeTargets(
     std::string from;
     if (rel->base.empty()) {
       if (current.size() > 1) {
-        return InputError(fmt::format("several revisions are applied ({}): use REV{}{} instead "
-                                      "of a bare relative target",
-                                      Join(current), rel->steps > 0 ? "+" : "-",
-                                      std::abs(rel->steps)));
+        return InputError(
+            fmt::format("several revisions are applied ({}): use REV{}{} instead "
+                        "of a bare relative target",
+                        Join(current), rel->steps > 0 ? "+" : "-", std::abs(rel->steps)));
       }
       if (!current.empty()) from = current[0];
     } else if (rel->base != "base") {
       SLUICE_ASSIGN(from, ResolveId(rel->base));
     }
-    SLUICE_ASSIGN(std::string to, rel->steps > 0 ? StepForward(from, rel->steps)
-                                                 : StepBack(from, -rel->steps));
+    SLUICE_ASSIGN(std::string to,
+                  rel->steps > 0 ? StepForward(from, rel->steps) : StepBack(from, -rel->steps));
     return to.empty() ? std::vector<std::string>{} : std::vector<std::string>{to};
   }
   SLUICE_ASSIGN(std::string id, ResolveId(target));
@@ -380,8 +381,8 @@ Result<std::vector<std::string>> RevisionGraph::ResolveTarget(
   return UpgradeTargets(current, target);
 }
 
-Result<std::vector<std::string>> RevisionGraph::UpgradePath(
-    const std::vector<std::string>& current, std::string_view target) const {
+Result<std::vector<std::string>> RevisionGraph::UpgradePath(const std::vector<std::string>& current,
+                                                            std::string_view target) const {
   SLUICE_TRY(CheckCurrent(current));
   if (auto rel = ParseRelative(target); rel && rel->steps < 0) {
     return InputError(fmt::format("'{}' goes down: use `sluice downgrade {}`", target, target));
@@ -408,9 +409,10 @@ Result<std::vector<std::string>> RevisionGraph::DowngradePath(
       return Status::Ok();
     }
     if (!applied.count(rev)) {
-      return InputError(fmt::format("revision {} is not applied (current: {}); nothing to go "
-                                    "down to",
-                                    rev, current.empty() ? "base" : Join(current)));
+      return InputError(
+          fmt::format("revision {} is not applied (current: {}); nothing to go "
+                      "down to",
+                      rev, current.empty() ? "base" : Join(current)));
     }
     for (const auto& id : Descendants({rev})) {
       if (id != rev && applied.count(id)) undo.insert(id);
@@ -464,10 +466,10 @@ Result<std::vector<std::string>> RevisionGraph::DowngradePath(
 Result<RevisionGraph> LoadVersions(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return InputError(fmt::format(
-        "versions directory '{}' does not exist (create it with `sluice init`, or set "
-        "`versions =` in sluice.ini)",
-        dir.string()));
+    return InputError(
+        fmt::format("versions directory '{}' does not exist (create it with `sluice init`, or set "
+                    "`versions =` in sluice.ini)",
+                    dir.string()));
   }
   std::vector<std::filesystem::path> paths;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {

@@ -24,17 +24,17 @@ namespace {
 
 // Words that end a table reference; anything else after a table name is an alias.
 constexpr std::string_view kNotAlias[] = {
-    "SET",     "WHERE",     "ORDER",  "LIMIT",  "PARTITION", "USING",     "JOIN",
-    "INNER",   "LEFT",      "RIGHT",  "CROSS",  "NATURAL",   "STRAIGHT_JOIN", "GROUP",
-    "HAVING",  "ON",        "UNION",  "FORCE",  "USE",       "IGNORE",    "FOR",
-    "LOCK",    "WINDOW",    "RETURNING", "EXCEPT", "INTERSECT", "INTO",   "FULL"};
-constexpr std::string_view kJoinWords[] = {"JOIN",    "INNER", "LEFT", "RIGHT",
-                                           "CROSS",   "NATURAL", "STRAIGHT_JOIN", "FULL"};
+    "SET",    "WHERE",  "ORDER",     "LIMIT",  "PARTITION", "USING",         "JOIN",
+    "INNER",  "LEFT",   "RIGHT",     "CROSS",  "NATURAL",   "STRAIGHT_JOIN", "GROUP",
+    "HAVING", "ON",     "UNION",     "FORCE",  "USE",       "IGNORE",        "FOR",
+    "LOCK",   "WINDOW", "RETURNING", "EXCEPT", "INTERSECT", "INTO",          "FULL"};
+constexpr std::string_view kJoinWords[] = {"JOIN",  "INNER",   "LEFT",          "RIGHT",
+                                           "CROSS", "NATURAL", "STRAIGHT_JOIN", "FULL"};
 // What ends the WHERE of UPDATE/DELETE, and of the SELECT in INSERT...SELECT.
 constexpr std::string_view kDmlWhereEnd[] = {"ORDER", "LIMIT", "RETURNING"};
-constexpr std::string_view kSelectWhereEnd[] = {
-    "GROUP", "HAVING", "ORDER", "LIMIT", "ON",     "UNION",  "EXCEPT",
-    "INTERSECT", "FOR", "LOCK", "WINDOW", "RETURNING", "INTO"};
+constexpr std::string_view kSelectWhereEnd[] = {"GROUP",  "HAVING",    "ORDER",     "LIMIT", "ON",
+                                                "UNION",  "EXCEPT",    "INTERSECT", "FOR",   "LOCK",
+                                                "WINDOW", "RETURNING", "INTO"};
 
 template <size_t N>
 bool IsAnyWord(const Token& t, const std::string_view (&words)[N]) {
@@ -83,8 +83,8 @@ class Parser {
   }
 
   bool AtName() const {
-    return !done() && (toks_[pos_].kind == TokenKind::kWord ||
-                       toks_[pos_].kind == TokenKind::kQuotedIdent);
+    return !done() &&
+           (toks_[pos_].kind == TokenKind::kWord || toks_[pos_].kind == TokenKind::kQuotedIdent);
   }
 
   // name | schema.name, either part plain or backticked.
@@ -109,7 +109,8 @@ class Parser {
     if (AcceptWord("AS")) return AtName() ? toks_[pos_++].text : std::string();
     if (done()) return {};
     const Token& t = toks_[pos_];
-    if (t.kind == TokenKind::kQuotedIdent || (t.kind == TokenKind::kWord && !IsAnyWord(t, kNotAlias))) {
+    if (t.kind == TokenKind::kQuotedIdent ||
+        (t.kind == TokenKind::kWord && !IsAnyWord(t, kNotAlias))) {
       ++pos_;
       return t.text;
     }
@@ -351,8 +352,8 @@ void ClassifyInsert(Parser& p, Classified* c, bool replace) {
   p.AcceptWord("INTO");
   if (!p.ParseTable(&c->target)) return;
   p.SkipTableModifiers();
-  if (p.AtSymbol("(") && p.pos() + 1 < p.size() &&
-      !IsWord(p.tok(p.pos() + 1), "SELECT") && !IsWord(p.tok(p.pos() + 1), "WITH")) {
+  if (p.AtSymbol("(") && p.pos() + 1 < p.size() && !IsWord(p.tok(p.pos() + 1), "SELECT") &&
+      !IsWord(p.tok(p.pos() + 1), "WITH")) {
     p.SkipParens();  // the column list
   }
   if (!p.AtWord("SELECT")) {

@@ -40,8 +40,8 @@ struct Span {
 struct Classified {
   StatementKind kind = StatementKind::kPlain;
   Verb verb = Verb::kOther;
-  TableRef target;      // the table written (ALTER/UPDATE/DELETE/INSERT target)
-  TableRef source;      // INSERT/REPLACE ... SELECT: the single FROM table
+  TableRef target;  // the table written (ALTER/UPDATE/DELETE/INSERT target)
+  TableRef source;  // INSERT/REPLACE ... SELECT: the single FROM table
   // Span of the WHERE condition (without the WHERE keyword) of the chunked
   // table's query: the UPDATE/DELETE itself, or the SELECT of INSERT...SELECT.
   std::optional<Span> where;
@@ -55,10 +55,10 @@ struct Classified {
   // DELETE / INSERT...SELECT statements keep their verb but are kPlain.
   bool multi_table = false;
   std::vector<std::string> assigned_columns;  // UPDATE ... SET a=..., b=...
-  std::string target_alias;        // UPDATE t AS x / DELETE FROM t x: "x" (else empty)
-  std::string source_alias;        // INSERT ... SELECT ... FROM src AS s: "s" (else empty)
-  bool has_group_by = false;       // INSERT ... SELECT ... GROUP BY / HAVING / DISTINCT
-  std::string alter_spec;          // schema: text after ALTER TABLE t (CREATE INDEX -> ADD INDEX ...)
+  std::string target_alias;                   // UPDATE t AS x / DELETE FROM t x: "x" (else empty)
+  std::string source_alias;   // INSERT ... SELECT ... FROM src AS s: "s" (else empty)
+  bool has_group_by = false;  // INSERT ... SELECT ... GROUP BY / HAVING / DISTINCT
+  std::string alter_spec;     // schema: text after ALTER TABLE t (CREATE INDEX -> ADD INDEX ...)
 };
 
 // Never fails on SQL it does not understand: that is kPlain. Errors only for

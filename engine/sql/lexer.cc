@@ -309,8 +309,8 @@ Result<std::vector<Token>> Tokenize(std::string_view s) {
       ++i;
       continue;
     }
-    static constexpr std::string_view kOps[] = {"<=>", "<=", ">=", "<>", "!=", ":=",
-                                                "||",  "&&", "<<", ">>", "->"};
+    static constexpr std::string_view kOps[] = {
+        "<=>", "<=", ">=", "<>", "!=", ":=", "||", "&&", "<<", ">>", "->"};
     size_t len = 1;
     for (std::string_view op : kOps) {
       if (s.substr(i, op.size()) == op) {

@@ -46,17 +46,16 @@ std::string HistoryStore::CreateTableSql(const StateTables& t) {
 Status HistoryStore::EnsureTable() { return s_.Exec(CreateTableSql(t_)).status(); }
 
 Result<int64_t> HistoryStore::Start(const std::string& revision, const std::string& direction,
-                                    const std::string& checksum, int steps_total,
-                                    int steps_done) {
-  SLUICE_ASSIGN(ExecResult r,
-                s_.Exec(fmt::format(
-                    "INSERT INTO {} (revision, direction, checksum, started_at, status, "
-                    "steps_done, steps_total, host, sluice_version) VALUES ({}, {}, {}, "
-                    "NOW(6), 'running', {}, {}, {}, {})",
-                    sql::QuoteIdent(t_.history_table), sql::QuoteString(revision),
-                    sql::QuoteString(direction), sql::QuoteString(checksum), steps_done,
-                    steps_total, sql::QuoteString(HostAndPid()),
-                    sql::QuoteString(SLUICE_VERSION))));
+                                    const std::string& checksum, int steps_total, int steps_done) {
+  SLUICE_ASSIGN(
+      ExecResult r,
+      s_.Exec(fmt::format("INSERT INTO {} (revision, direction, checksum, started_at, status, "
+                          "steps_done, steps_total, host, sluice_version) VALUES ({}, {}, {}, "
+                          "NOW(6), 'running', {}, {}, {}, {})",
+                          sql::QuoteIdent(t_.history_table), sql::QuoteString(revision),
+                          sql::QuoteString(direction), sql::QuoteString(checksum), steps_done,
+                          steps_total, sql::QuoteString(HostAndPid()),
+                          sql::QuoteString(SLUICE_VERSION))));
   return static_cast<int64_t>(r.last_insert_id);
 }
 

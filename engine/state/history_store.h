@@ -16,16 +16,16 @@ namespace sluice {
 struct HistoryEntry {
   int64_t id = 0;
   std::string revision;
-  std::string direction;   // up | down | stamp
-  std::string checksum;    // SHA-256 of the revision file
-  std::string started_at;  // server time, "YYYY-MM-DD HH:MM:SS.ffffff"
-  std::string finished_at; // empty while running
-  std::string status;      // running | done | failed
-  int steps_done = 0;      // statements finished (the next to run is steps_done + 1)
+  std::string direction;    // up | down | stamp
+  std::string checksum;     // SHA-256 of the revision file
+  std::string started_at;   // server time, "YYYY-MM-DD HH:MM:SS.ffffff"
+  std::string finished_at;  // empty while running
+  std::string status;       // running | done | failed
+  int steps_done = 0;       // statements finished (the next to run is steps_done + 1)
   int steps_total = 0;
-  std::string host;        // host/pid of the migrator
+  std::string host;  // host/pid of the migrator
   std::string sluice_version;
-  std::string error;       // the server's error when failed
+  std::string error;  // the server's error when failed
 };
 
 // A revision run to resume: it failed (or crashed) after `steps_done` steps.

@@ -53,7 +53,7 @@ Result<std::unique_ptr<MigratorLock>> MigratorLock::Acquire(Session& s, const St
   std::string name = LockName(*db.rows[0][0]);
   SLUICE_TRY(s.Exec(CreateLockTableSql(t)));
   SLUICE_ASSIGN(ResultSet got, s.Query(fmt::format("SELECT GET_LOCK({}, {})",
-                                                    sql::QuoteString(name), wait_seconds)));
+                                                   sql::QuoteString(name), wait_seconds)));
   if (got.rows.empty() || !got.rows[0][0] || *got.rows[0][0] != "1") {
     Error e = RuntimeError(fmt::format(
         "another migrator holds the lock {}: held by {}. Wait for it to finish, or pass "
@@ -62,11 +62,11 @@ Result<std::unique_ptr<MigratorLock>> MigratorLock::Acquire(Session& s, const St
     e.exit = ExitCode::kLockHeld;
     return e;
   }
-  auto row = s.Exec(fmt::format(
-      "REPLACE INTO {} (lock_name, holder, connection_id, acquired_at) VALUES ({}, {}, "
-      "CONNECTION_ID(), NOW(6))",
-      sql::QuoteIdent(t.lock_table), sql::QuoteString(name),
-      sql::QuoteString(HistoryStore::HostAndPid())));
+  auto row = s.Exec(
+      fmt::format("REPLACE INTO {} (lock_name, holder, connection_id, acquired_at) VALUES ({}, {}, "
+                  "CONNECTION_ID(), NOW(6))",
+                  sql::QuoteIdent(t.lock_table), sql::QuoteString(name),
+                  sql::QuoteString(HistoryStore::HostAndPid())));
   if (!row.ok()) {
     (void)s.Query(fmt::format("SELECT RELEASE_LOCK({})", sql::QuoteString(name)));
     return row.error();
@@ -83,9 +83,10 @@ MigratorLock::~MigratorLock() {
 Status MigratorLock::Release() {
   if (!held_) return Status::Ok();
   held_ = false;
-  (void)s_.Exec(fmt::format("DELETE FROM {} WHERE lock_name = {} AND connection_id = "
-                            "CONNECTION_ID()",
-                            sql::QuoteIdent(t_.lock_table), sql::QuoteString(name_)));
+  (void)s_.Exec(
+      fmt::format("DELETE FROM {} WHERE lock_name = {} AND connection_id = "
+                  "CONNECTION_ID()",
+                  sql::QuoteIdent(t_.lock_table), sql::QuoteString(name_)));
   return s_.Query(fmt::format("SELECT RELEASE_LOCK({})", sql::QuoteString(name_))).status();
 }
 

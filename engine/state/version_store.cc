@@ -51,8 +51,8 @@ std::vector<std::string> VersionStore::ReplaceSql(const StateTables& t,
 Status VersionStore::EnsureTable() { return s_.Exec(CreateTableSql(t_)).status(); }
 
 Result<std::vector<std::string>> VersionStore::Current() {
-  auto rs = s_.Query(fmt::format("SELECT version_num FROM {} ORDER BY version_num",
-                                 Table(t_.version_table)));
+  auto rs = s_.Query(
+      fmt::format("SELECT version_num FROM {} ORDER BY version_num", Table(t_.version_table)));
   if (!rs.ok()) {
     if (rs.error().code == kNoSuchTable) return std::vector<std::string>{};
     return rs.error();

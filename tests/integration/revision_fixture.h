@@ -43,14 +43,15 @@ class RevisionProject : public TestDatabase {
   // SHOW CREATE TABLE / VIEW of every table of `db` except sluice's own.
   std::map<std::string, std::string> Schema(const std::string& db) {
     std::map<std::string, std::string> out;
-    auto tables = conn().Query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
-                               "TABLE_SCHEMA = " + sql::QuoteString(db) +
-                               " AND TABLE_NAME NOT LIKE 'sluice\\_%'");
+    auto tables = conn().Query(
+        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
+        "TABLE_SCHEMA = " +
+        sql::QuoteString(db) + " AND TABLE_NAME NOT LIKE 'sluice\\_%'");
     EXPECT_TRUE(tables.ok());
     if (!tables.ok()) return out;
     for (const auto& row : tables->rows) {
-      auto create = conn().Query("SHOW CREATE TABLE " + sql::QuoteIdent(db) + "." +
-                                 sql::QuoteIdent(*row[0]));
+      auto create =
+          conn().Query("SHOW CREATE TABLE " + sql::QuoteIdent(db) + "." + sql::QuoteIdent(*row[0]));
       EXPECT_TRUE(create.ok());
       if (create.ok()) out[*row[0]] = create->rows[0][1].value_or("");
     }

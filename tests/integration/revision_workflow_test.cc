@@ -47,7 +47,8 @@ TEST_F(RevisionWorkflow, UpgradeHeadThenDowngradeBaseRestoresTheSchema) {
   auto up = Sluice("upgrade head --progress none");
   ASSERT_EQ(up.exit_code, 0) << up.output;
   EXPECT_EQ(Versions(), "aaaa0002");
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE total_cents = price_cents * quantity"), "5000");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE total_cents = price_cents * quantity"),
+            "5000");
   EXPECT_NE(Schema(db_name()), before);
   EXPECT_EQ(Scalar("SELECT GROUP_CONCAT(CONCAT(revision, ':', direction, ':', status, ':', "
                    "steps_done) ORDER BY id) FROM sluice_history"),
@@ -61,7 +62,8 @@ TEST_F(RevisionWorkflow, UpgradeHeadThenDowngradeBaseRestoresTheSchema) {
   // And back up again: checkpoints of the first run must not skip any work.
   auto again = Sluice("upgrade head --progress none");
   ASSERT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE total_cents = price_cents * quantity"), "5000");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE total_cents = price_cents * quantity"),
+            "5000");
 }
 
 TEST_F(RevisionWorkflow, RelativeTargetsAndCurrent) {
@@ -77,9 +79,10 @@ TEST_F(RevisionWorkflow, RelativeTargetsAndCurrent) {
   EXPECT_EQ(Versions(), "aaaa0002");
   ASSERT_EQ(Sluice("downgrade -1 --progress none").exit_code, 0);
   EXPECT_EQ(Versions(), "aaaa0001");
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
-                   "AND TABLE_NAME = 'orders' AND COLUMN_NAME = 'total_cents'"),
-            "0");
+  EXPECT_EQ(
+      Scalar("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+             "AND TABLE_NAME = 'orders' AND COLUMN_NAME = 'total_cents'"),
+      "0");
   auto stamp = Sluice("stamp head");
   ASSERT_EQ(stamp.exit_code, 0) << stamp.output;
   EXPECT_EQ(Versions(), "aaaa0002");
@@ -87,16 +90,18 @@ TEST_F(RevisionWorkflow, RelativeTargetsAndCurrent) {
 
 TEST_F(RevisionWorkflow, StampPurgeAndStampCancelsAPendingResume) {
   WriteRevision("aaaa0001_create.sql", kCreate);
-  WriteRevision("fail.sql", "-- sluice:revision fail0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
-                            "CREATE TABLE x (id INT);\nINSERT INTO nowhere VALUES (1);\n");
+  WriteRevision("fail.sql",
+                "-- sluice:revision fail0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
+                "CREATE TABLE x (id INT);\nINSERT INTO nowhere VALUES (1);\n");
   EXPECT_EQ(Sluice("upgrade head --progress none").exit_code, 1);
   EXPECT_EQ(Versions(), "aaaa0001");
   // Stamping past the failed revision overrides it: nothing resumes later.
   ASSERT_EQ(Sluice("stamp fail0001").exit_code, 0);
   EXPECT_EQ(Versions(), "fail0001");
   ASSERT_EQ(Sluice("stamp aaaa0001").exit_code, 0);
-  WriteRevision("fail.sql", "-- sluice:revision fail0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
-                            "CREATE TABLE IF NOT EXISTS x (id INT);\nINSERT INTO x VALUES (1);\n");
+  WriteRevision("fail.sql",
+                "-- sluice:revision fail0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
+                "CREATE TABLE IF NOT EXISTS x (id INT);\nINSERT INTO x VALUES (1);\n");
   auto again = Sluice("upgrade head --progress none");
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(again.output.find("resuming"), std::string::npos) << again.output;
@@ -114,28 +119,33 @@ TEST_F(RevisionWorkflow, StampPurgeAndStampCancelsAPendingResume) {
 
 TEST_F(RevisionWorkflow, MalformedFileExitsTwoAndRunsNothing) {
   WriteRevision("aaaa0001_create.sql", kCreate);
-  WriteRevision("bad.sql", "-- sluice:revision bbbb0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
-                           "-- sluice:step batch-size=abc\nUPDATE orders SET note = 'x' WHERE id = 1;\n");
+  WriteRevision("bad.sql",
+                "-- sluice:revision bbbb0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
+                "-- sluice:step batch-size=abc\nUPDATE orders SET note = 'x' WHERE id = 1;\n");
   auto r = Sluice("upgrade head");
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("bad.sql:4: bad value for batch-size: 'abc'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("bad.sql:4: bad value for batch-size: 'abc'"), std::string::npos)
+      << r.output;
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
                    "AND TABLE_NAME = 'orders'"),
             "0");
 }
 
 TEST_F(RevisionWorkflow, BranchesThenMergeUpgradeInAValidOrder) {
-  WriteRevision("root.sql", "-- sluice:revision root0001\n-- sluice:up\n"
-                            "CREATE TABLE log (seq INT AUTO_INCREMENT PRIMARY KEY, rev VARCHAR(16));\n"
-                            "INSERT INTO log (rev) VALUES ('root');\n"
-                            "-- sluice:down\nDROP TABLE log;\n");
-  WriteRevision("left.sql", "-- sluice:revision left0001\n-- sluice:parent root0001\n"
-                            "-- sluice:branch left\n-- sluice:up\n"
-                            "CREATE TABLE l (id INT PRIMARY KEY);\nINSERT INTO log (rev) VALUES ('left');\n"
-                            "-- sluice:down\nDROP TABLE l;\n");
-  WriteRevision("right.sql", "-- sluice:revision right001\n-- sluice:parent root0001\n-- sluice:up\n"
-                             "CREATE TABLE r (id INT PRIMARY KEY);\nINSERT INTO log (rev) VALUES ('right');\n"
-                             "-- sluice:down\nDROP TABLE r;\n");
+  WriteRevision("root.sql",
+                "-- sluice:revision root0001\n-- sluice:up\n"
+                "CREATE TABLE log (seq INT AUTO_INCREMENT PRIMARY KEY, rev VARCHAR(16));\n"
+                "INSERT INTO log (rev) VALUES ('root');\n"
+                "-- sluice:down\nDROP TABLE log;\n");
+  WriteRevision("left.sql",
+                "-- sluice:revision left0001\n-- sluice:parent root0001\n"
+                "-- sluice:branch left\n-- sluice:up\n"
+                "CREATE TABLE l (id INT PRIMARY KEY);\nINSERT INTO log (rev) VALUES ('left');\n"
+                "-- sluice:down\nDROP TABLE l;\n");
+  WriteRevision("right.sql",
+                "-- sluice:revision right001\n-- sluice:parent root0001\n-- sluice:up\n"
+                "CREATE TABLE r (id INT PRIMARY KEY);\nINSERT INTO log (rev) VALUES ('right');\n"
+                "-- sluice:down\nDROP TABLE r;\n");
   auto several = Sluice("upgrade head");
   EXPECT_EQ(several.exit_code, 2) << several.output;
   EXPECT_NE(several.output.find("several heads: left0001, right001"), std::string::npos)
@@ -181,9 +191,11 @@ TEST_F(RevisionWorkflow, BranchesThenMergeUpgradeInAValidOrder) {
 }
 
 TEST_F(RevisionWorkflow, FailureAtStepTwoIsRecordedAndResumed) {
-  const std::string head = "-- sluice:revision fail0001\n-- sluice:message three steps\n-- sluice:up\n"
-                           "CREATE TABLE t (id INT PRIMARY KEY);\n";
-  const std::string tail = "CREATE TABLE u (id INT PRIMARY KEY);\n-- sluice:down\nDROP TABLE u;\nDROP TABLE t;\n";
+  const std::string head =
+      "-- sluice:revision fail0001\n-- sluice:message three steps\n-- sluice:up\n"
+      "CREATE TABLE t (id INT PRIMARY KEY);\n";
+  const std::string tail =
+      "CREATE TABLE u (id INT PRIMARY KEY);\n-- sluice:down\nDROP TABLE u;\nDROP TABLE t;\n";
   WriteRevision("fail.sql", head + "INSERT INTO no_such_table VALUES (1);\n" + tail);
   auto failed = Sluice("upgrade head --progress none");
   EXPECT_EQ(failed.exit_code, 1) << failed.output;
@@ -206,18 +218,22 @@ TEST_F(RevisionWorkflow, FailureAtStepTwoIsRecordedAndResumed) {
   EXPECT_EQ(Versions(), "fail0001");
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), "1");
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM u"), "0");
-  EXPECT_EQ(Scalar("SELECT GROUP_CONCAT(CONCAT(status, ':', steps_done) ORDER BY id) FROM sluice_history"),
-            "failed:1,done:3");
+  EXPECT_EQ(
+      Scalar(
+          "SELECT GROUP_CONCAT(CONCAT(status, ':', steps_done) ORDER BY id) FROM sluice_history"),
+      "failed:1,done:3");
 }
 
 TEST_F(RevisionWorkflow, FailedDataStepResumesFromItsCheckpointExactlyOnce) {
   Exec("CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL DEFAULT 0)");
   Exec("INSERT INTO t (id) SELECT seq FROM seq_1_to_3000");
-  const std::string head = "-- sluice:revision data0001\n-- sluice:up\n"
-                           "-- sluice:step batch-size=100 workers=1\n";
+  const std::string head =
+      "-- sluice:revision data0001\n-- sluice:up\n"
+      "-- sluice:step batch-size=100 workers=1\n";
   // Row 1500 makes the statement fail (subquery returns 2 rows) half-way.
-  WriteRevision("d.sql", head + "UPDATE t SET v = v + IF(id = 1500, (SELECT seq FROM seq_1_to_2), 1) "
-                                "WHERE id > 0;\n");
+  WriteRevision("d.sql", head +
+                             "UPDATE t SET v = v + IF(id = 1500, (SELECT seq FROM seq_1_to_2), 1) "
+                             "WHERE id > 0;\n");
   auto failed = Sluice("upgrade head --progress none");
   ASSERT_EQ(failed.exit_code, 1) << failed.output;
   EXPECT_NE(failed.output.find("failed at step 1 of 1"), std::string::npos) << failed.output;
@@ -236,11 +252,14 @@ TEST_F(RevisionWorkflow, FailedDataStepResumesFromItsCheckpointExactlyOnce) {
 }
 
 TEST_F(RevisionWorkflow, ConcurrentUpgradesOneWinsTheOtherGetsTheLockError) {
-  WriteRevision("slow.sql", "-- sluice:revision slow0001\n-- sluice:up\nDO SLEEP(4);\n"
-                            "CREATE TABLE done_marker (id INT);\n");
+  WriteRevision("slow.sql",
+                "-- sluice:revision slow0001\n-- sluice:up\nDO SLEEP(4);\n"
+                "CREATE TABLE done_marker (id INT);\n");
   auto r = RunCommand("cd '" + dir_.string() + "' && export SLUICE_DSN='" + dsn_string() + "'; (" +
-                      SluiceBinary() + " upgrade head --progress none > first.log 2>&1; "
-                      "echo $? > first.rc) & sleep 1.5; " + SluiceBinary() +
+                      SluiceBinary() +
+                      " upgrade head --progress none > first.log 2>&1; "
+                      "echo $? > first.rc) & sleep 1.5; " +
+                      SluiceBinary() +
                       " upgrade head --progress none > second.log 2>&1; echo $? > second.rc; wait");
   auto slurp = [&](const std::string& f) {
     std::ifstream in(dir_ / f);
@@ -256,13 +275,16 @@ TEST_F(RevisionWorkflow, ConcurrentUpgradesOneWinsTheOtherGetsTheLockError) {
   EXPECT_EQ(Versions(), "slow0001");
 
   // With --lock-wait the second one waits, then finds nothing to do.
-  WriteRevision("slow2.sql", "-- sluice:revision slow0002\n-- sluice:parent slow0001\n-- sluice:up\n"
-                             "DO SLEEP(2);\n");
-  auto waited = RunCommand("cd '" + dir_.string() + "' && export SLUICE_DSN='" + dsn_string() +
-                           "'; (" + SluiceBinary() + " upgrade head --progress none --control-socket '' "
-                           "> a.log 2>&1; echo $? > a.rc) & sleep 1; " + SluiceBinary() +
-                           " upgrade head --lock-wait 30 --progress none --control-socket '' > b.log 2>&1; "
-                           "echo $? > b.rc; wait");
+  WriteRevision("slow2.sql",
+                "-- sluice:revision slow0002\n-- sluice:parent slow0001\n-- sluice:up\n"
+                "DO SLEEP(2);\n");
+  auto waited = RunCommand(
+      "cd '" + dir_.string() + "' && export SLUICE_DSN='" + dsn_string() + "'; (" + SluiceBinary() +
+      " upgrade head --progress none --control-socket '' "
+      "> a.log 2>&1; echo $? > a.rc) & sleep 1; " +
+      SluiceBinary() +
+      " upgrade head --lock-wait 30 --progress none --control-socket '' > b.log 2>&1; "
+      "echo $? > b.rc; wait");
   EXPECT_EQ(slurp("a.rc"), "0\n") << slurp("a.log");
   EXPECT_EQ(slurp("b.rc"), "0\n") << slurp("b.log");
   EXPECT_EQ(Versions(), "slow0002");
@@ -276,14 +298,17 @@ TEST_F(RevisionWorkflow, CheckDetectsAnEditedFileAndLints) {
   WriteRevision("aaaa0001_create.sql", std::string(kCreate) + "-- an innocent edit\n");
   auto edited = Sluice("check");
   EXPECT_EQ(edited.exit_code, 1) << edited.output;
-  EXPECT_NE(edited.output.find("aaaa0001_create.sql (revision aaaa0001) changed after it was applied"),
-            std::string::npos)
+  EXPECT_NE(
+      edited.output.find("aaaa0001_create.sql (revision aaaa0001) changed after it was applied"),
+      std::string::npos)
       << edited.output;
-  WriteRevision("bbbb.sql", "-- sluice:revision bbbb0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
-                            "DELETE FROM orders;\nALTER TABLE orders DROP COLUMN note;\n");
+  WriteRevision("bbbb.sql",
+                "-- sluice:revision bbbb0001\n-- sluice:parent aaaa0001\n-- sluice:up\n"
+                "DELETE FROM orders;\nALTER TABLE orders DROP COLUMN note;\n");
   auto lint = Sluice("check --offline");
   EXPECT_EQ(lint.exit_code, 1) << lint.output;
-  EXPECT_NE(lint.output.find("bbbb.sql:4: [no-where] DELETE orders has no WHERE"), std::string::npos)
+  EXPECT_NE(lint.output.find("bbbb.sql:4: [no-where] DELETE orders has no WHERE"),
+            std::string::npos)
       << lint.output;
   EXPECT_NE(lint.output.find("bbbb.sql:5: [drop-without-down] DROP COLUMN orders.note"),
             std::string::npos)

@@ -64,7 +64,8 @@ TEST(Lint, PlaceholderAndMessage) {
   ASSERT_TRUE(f.ok());
   auto findings = LintRevision(*f);
   ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0].message, "v/a.sql:3: [no-where] DELETE t has no WHERE: it changes every row");
+  EXPECT_EQ(findings[0].message,
+            "v/a.sql:3: [no-where] DELETE t has no WHERE: it changes every row");
 }
 
 }  // namespace

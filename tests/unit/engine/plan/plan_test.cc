@@ -51,9 +51,10 @@ TEST(PlanRevision, ClassifiesStepsAndKeepsOptions) {
 }
 
 TEST(PlanRevision, OptionsThatDoNotApplyAreInputErrors) {
-  auto p = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n-- sluice:step batch-size=10\n"
-                              "CREATE TABLE t (id INT);\n"),
-                        Direction::kUp);
+  auto p =
+      PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n-- sluice:step batch-size=10\n"
+                         "CREATE TABLE t (id INT);\n"),
+                   Direction::kUp);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.error().message.rfind("v/x.sql:3: step option batch-size does not apply to the "
                                     "statement at line 4",
@@ -61,9 +62,10 @@ TEST(PlanRevision, OptionsThatDoNotApplyAreInputErrors) {
             0u)
       << p.error().message;
   EXPECT_EQ(p.error().exit, ExitCode::kUsage);
-  auto multi = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n-- sluice:step workers=2\n"
-                                  "UPDATE a JOIN b ON a.id = b.id SET a.x = b.x;\n"),
-                            Direction::kUp);
+  auto multi =
+      PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n-- sluice:step workers=2\n"
+                         "UPDATE a JOIN b ON a.id = b.id SET a.x = b.x;\n"),
+                   Direction::kUp);
   ASSERT_FALSE(multi.ok());
   EXPECT_NE(multi.error().message.find("several tables"), std::string::npos);
   auto schema = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n-- sluice:step key=k\n"
@@ -78,13 +80,14 @@ TEST(PlanRevision, UnchunkableDataStepsAreRefusedBeforeAnythingRuns) {
                               "DELETE FROM t WHERE id < 5 LIMIT 10;\n"),
                         Direction::kUp);
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.error().message.rfind("v/x.sql:4: cannot chunk a statement with ORDER BY or LIMIT", 0),
-            0u)
+  EXPECT_EQ(
+      p.error().message.rfind("v/x.sql:4: cannot chunk a statement with ORDER BY or LIMIT", 0), 0u)
       << p.error().message;
   EXPECT_EQ(p.error().exit, ExitCode::kUsage);
-  auto ok = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n-- sluice:step chunked=false\n"
-                               "DELETE FROM t WHERE id < 5 LIMIT 10;\n"),
-                         Direction::kUp);
+  auto ok =
+      PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n-- sluice:step chunked=false\n"
+                         "DELETE FROM t WHERE id < 5 LIMIT 10;\n"),
+                   Direction::kUp);
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->steps[0].kind, StepKind::kData);
 }
@@ -124,7 +127,8 @@ class NoPlanDialect : public Dialect {
   Result<std::vector<KeyTuple>> SplitPoints(Session&, const TableInfo&, const ChunkKey&) override {
     return std::vector<KeyTuple>{};
   }
-  Result<std::unique_ptr<SchemaChange>> PlanSchemaChange(SessionFactory&, const SchemaChangeRequest&,
+  Result<std::unique_ptr<SchemaChange>> PlanSchemaChange(SessionFactory&,
+                                                         const SchemaChangeRequest&,
                                                          bool) override {
     return RuntimeError("schema changes are not implemented here");
   }
@@ -138,15 +142,17 @@ class NoPlanDialect : public Dialect {
 
 revision::RevisionGraph TwoRevisions() {
   std::vector<revision::RevisionFile> files;
-  files.push_back(Parse("-- sluice:revision aaaa\n-- sluice:message create\n-- sluice:up\n"
-                        "CREATE TABLE t (id INT PRIMARY KEY);\n-- sluice:down\nDROP TABLE t;\n",
-                        "v/aaaa.sql"));
-  files.push_back(Parse("-- sluice:revision bbbb\n-- sluice:parent aaaa\n-- sluice:up\n"
-                        "ALTER TABLE t ADD COLUMN c INT;\nDELIMITER //\n"
-                        "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.c = 1; "
-                        "SET NEW.c = 2; END//\nDELIMITER ;\n"
-                        "-- sluice:down\nDROP TRIGGER tr;\nALTER TABLE t DROP COLUMN c;\n",
-                        "v/bbbb.sql"));
+  files.push_back(
+      Parse("-- sluice:revision aaaa\n-- sluice:message create\n-- sluice:up\n"
+            "CREATE TABLE t (id INT PRIMARY KEY);\n-- sluice:down\nDROP TABLE t;\n",
+            "v/aaaa.sql"));
+  files.push_back(
+      Parse("-- sluice:revision bbbb\n-- sluice:parent aaaa\n-- sluice:up\n"
+            "ALTER TABLE t ADD COLUMN c INT;\nDELIMITER //\n"
+            "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.c = 1; "
+            "SET NEW.c = 2; END//\nDELIMITER ;\n"
+            "-- sluice:down\nDROP TRIGGER tr;\nALTER TABLE t DROP COLUMN c;\n",
+            "v/bbbb.sql"));
   auto g = revision::RevisionGraph::Build(std::move(files));
   EXPECT_TRUE(g.ok());
   return std::move(g).value();
@@ -170,10 +176,12 @@ TEST(OfflineSql, UpgradeRendersStatementsAndVersionWrites) {
   size_t create_t = at("CREATE TABLE t (id INT PRIMARY KEY);\n");
   size_t insert_a = at("INSERT INTO `sluice_version` (version_num) VALUES ('aaaa');\n");
   size_t alter = at("ALTER TABLE t ADD COLUMN c INT;\n");
-  size_t trigger = at("DELIMITER $$\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET "
-                      "NEW.c = 1; SET NEW.c = 2; END$$\nDELIMITER ;\n");
-  size_t move = at("DELETE FROM `sluice_version` WHERE version_num = 'aaaa';\n"
-                   "INSERT INTO `sluice_version` (version_num) VALUES ('bbbb');\n");
+  size_t trigger =
+      at("DELIMITER $$\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET "
+         "NEW.c = 1; SET NEW.c = 2; END$$\nDELIMITER ;\n");
+  size_t move =
+      at("DELETE FROM `sluice_version` WHERE version_num = 'aaaa';\n"
+         "INSERT INTO `sluice_version` (version_num) VALUES ('bbbb');\n");
   EXPECT_LT(create_version, create_t);
   EXPECT_LT(create_t, insert_a);
   EXPECT_LT(insert_a, alter);

@@ -60,8 +60,9 @@ TEST(RevisionFile, ParsesHeaderSectionsAndStepOptions) {
 }
 
 TEST(RevisionFile, RootMergeLabelsAndDependsOn) {
-  auto r = Parse("-- sluice:revision abcd\n-- sluice:parent none\n-- sluice:branch feature-x\n"
-                 "-- sluice:depends-on 1111 2222\n-- sluice:up\nSELECT 1;\n");
+  auto r = Parse(
+      "-- sluice:revision abcd\n-- sluice:parent none\n-- sluice:branch feature-x\n"
+      "-- sluice:depends-on 1111 2222\n-- sluice:up\nSELECT 1;\n");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(r->parents.empty());
   EXPECT_EQ(r->branch_labels, (std::vector<std::string>{"feature-x"}));
@@ -74,7 +75,8 @@ TEST(RevisionFile, RootMergeLabelsAndDependsOn) {
 }
 
 TEST(RevisionFile, CrlfLineEndings) {
-  auto r = Parse("-- sluice:revision abcd\r\n-- sluice:up\r\nSELECT 1;\r\n-- sluice:down\r\nSELECT 2;\r\n");
+  auto r = Parse(
+      "-- sluice:revision abcd\r\n-- sluice:up\r\nSELECT 1;\r\n-- sluice:down\r\nSELECT 2;\r\n");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->id, "abcd");
   EXPECT_EQ(r->down.size(), 1u);
@@ -111,9 +113,10 @@ TEST(RevisionFile, UnknownAndBadStepOptions) {
             "v/a.sql:3: bad value for workers: '0' (a positive integer)");
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step chunked=no\nSELECT 1;"),
             "v/a.sql:3: bad value for chunked: 'no' (true or false)");
-  EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step strategy=fast\nSELECT 1;"),
-            "v/a.sql:3: bad value for strategy: 'fast' (auto, instant, inplace, copy, native or "
-            "tidb-batch)");
+  EXPECT_EQ(
+      ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step strategy=fast\nSELECT 1;"),
+      "v/a.sql:3: bad value for strategy: 'fast' (auto, instant, inplace, copy, native or "
+      "tidb-batch)");
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step workers\nSELECT 1;"),
             "v/a.sql:3: step option 'workers' is not key=value");
 }
@@ -141,8 +144,9 @@ TEST(RevisionFile, UnterminatedQuote) {
 }
 
 TEST(RevisionFile, EmptyOrMissingUpSection) {
-  EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- nothing here\n-- sluice:down\nSELECT 1;"),
-            "v/a.sql:2: empty '-- sluice:up' section");
+  EXPECT_EQ(
+      ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- nothing here\n-- sluice:down\nSELECT 1;"),
+      "v/a.sql:2: empty '-- sluice:up' section");
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:message m\n"),
             "v/a.sql:2: missing '-- sluice:up' section");
   // A merge may have nothing to do.

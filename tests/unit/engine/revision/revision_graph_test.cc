@@ -32,7 +32,9 @@ RevisionGraph Build(std::vector<RevisionFile> files) {
 }
 
 // a1 -> a2 -> a3 (linear)
-RevisionGraph Linear() { return Build({Rev("aaa1"), Rev("aaa2", {"aaa1"}), Rev("aaa3", {"aaa2"})}); }
+RevisionGraph Linear() {
+  return Build({Rev("aaa1"), Rev("aaa2", {"aaa1"}), Rev("aaa3", {"aaa2"})});
+}
 
 // root -> b1 -> b2 (label feat) and root -> c1; merge m of b2 and c1.
 std::vector<RevisionFile> Branchy() {
@@ -108,7 +110,8 @@ TEST(RevisionGraph, MultipleHeadsNeedMergeOrName) {
   // A relative step from root cannot choose between two children.
   auto step = g.UpgradePath({"root"}, "+1");
   ASSERT_FALSE(step.ok());
-  EXPECT_EQ(step.error().message, "root has several children (bbb1, ccc1): name the target revision");
+  EXPECT_EQ(step.error().message,
+            "root has several children (bbb1, ccc1): name the target revision");
 }
 
 TEST(RevisionGraph, BranchLabels) {
@@ -130,7 +133,9 @@ TEST(RevisionGraph, MergeOrderAndHeads) {
   EXPECT_EQ(g.Heads(), (Ids{"mmm1"}));
   auto path = *g.UpgradePath({}, "head");
   ASSERT_EQ(path.size(), 5u);
-  auto pos = [&](const std::string& id) { return std::find(path.begin(), path.end(), id) - path.begin(); };
+  auto pos = [&](const std::string& id) {
+    return std::find(path.begin(), path.end(), id) - path.begin();
+  };
   EXPECT_LT(pos("root"), pos("bbb1"));
   EXPECT_LT(pos("bbb1"), pos("bbb2"));
   EXPECT_LT(pos("root"), pos("ccc1"));
@@ -144,7 +149,8 @@ TEST(RevisionGraph, MergeOrderAndHeads) {
   EXPECT_EQ(g.HeadsOf({"root", "bbb1", "bbb2", "ccc1"}), (Ids{"bbb2", "ccc1"}));
   auto across = g.DowngradePath({"mmm1"}, "-2");
   ASSERT_FALSE(across.ok());
-  EXPECT_EQ(across.error().message, "mmm1 is a merge of bbb2, ccc1: name the revision to go down to");
+  EXPECT_EQ(across.error().message,
+            "mmm1 is a merge of bbb2, ccc1: name the revision to go down to");
 }
 
 TEST(RevisionGraph, DependsOn) {
@@ -161,15 +167,16 @@ TEST(RevisionGraph, DependsOn) {
 TEST(RevisionGraph, GraphErrors) {
   auto dup = RevisionGraph::Build({Rev("aaaa"), Rev("aaaa")});
   ASSERT_FALSE(dup.ok());
-  EXPECT_EQ(dup.error().message, "versions/aaaa.sql:1: duplicate revision id 'aaaa' (also in versions/aaaa.sql)");
+  EXPECT_EQ(dup.error().message,
+            "versions/aaaa.sql:1: duplicate revision id 'aaaa' (also in versions/aaaa.sql)");
   auto unknown = RevisionGraph::Build({Rev("aaaa", {"bbbb"})});
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().message, "versions/aaaa.sql:2: unknown parent 'bbbb'");
   auto dep = RevisionGraph::Build({Rev("aaaa", {}, {}, {"cccc"})});
   ASSERT_FALSE(dep.ok());
   EXPECT_EQ(dep.error().message, "versions/aaaa.sql:4: unknown depends-on revision 'cccc'");
-  auto cycle = RevisionGraph::Build({Rev("root"), Rev("aaaa", {"root", "cccc"}), Rev("bbbb", {"aaaa"}),
-                                     Rev("cccc", {"bbbb"})});
+  auto cycle = RevisionGraph::Build(
+      {Rev("root"), Rev("aaaa", {"root", "cccc"}), Rev("bbbb", {"aaaa"}), Rev("cccc", {"bbbb"})});
   ASSERT_FALSE(cycle.ok());
   EXPECT_NE(cycle.error().message.find("cycle in the revision graph: "), std::string::npos);
   // Any rotation of the cycle, and nothing outside it.
@@ -182,7 +189,8 @@ TEST(RevisionGraph, GraphErrors) {
   EXPECT_EQ(cycle.error().exit, ExitCode::kUsage);
   auto label = RevisionGraph::Build({Rev("aaaa", {}, {"x"}), Rev("bbbb", {"aaaa"}, {"x"})});
   ASSERT_FALSE(label.ok());
-  EXPECT_EQ(label.error().message, "versions/bbbb.sql:3: branch label 'x' is already on revision aaaa");
+  EXPECT_EQ(label.error().message,
+            "versions/bbbb.sql:3: branch label 'x' is already on revision aaaa");
 }
 
 TEST(RevisionGraph, UnknownCurrentRevision) {
@@ -197,8 +205,8 @@ class LoadVersionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("sluice_rev_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("sluice_rev_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -211,7 +219,8 @@ class LoadVersionsTest : public ::testing::Test {
 
 TEST_F(LoadVersionsTest, LoadsSqlFilesOnly) {
   Write("aaaa_first.sql", "-- sluice:revision aaaa\n-- sluice:up\nSELECT 1;\n");
-  Write("bbbb_second.sql", "-- sluice:revision bbbb\n-- sluice:parent aaaa\n-- sluice:up\nSELECT 2;\n");
+  Write("bbbb_second.sql",
+        "-- sluice:revision bbbb\n-- sluice:parent aaaa\n-- sluice:up\nSELECT 2;\n");
   Write("README.md", "not a revision");
   auto g = LoadVersions(dir_);
   ASSERT_TRUE(g.ok()) << g.error().message;
@@ -230,9 +239,9 @@ TEST_F(LoadVersionsTest, DuplicateIdNamesBothFiles) {
   Write("b.sql", "-- sluice:revision aaaa\n-- sluice:up\nSELECT 2;\n");
   auto g = LoadVersions(dir_);
   ASSERT_FALSE(g.ok());
-  EXPECT_EQ(g.error().message,
-            (dir_ / "b.sql").string() + ":1: duplicate revision id 'aaaa' (also in " +
-                (dir_ / "a.sql").string() + ")");
+  EXPECT_EQ(g.error().message, (dir_ / "b.sql").string() +
+                                   ":1: duplicate revision id 'aaaa' (also in " +
+                                   (dir_ / "a.sql").string() + ")");
 }
 
 TEST_F(LoadVersionsTest, MalformedFileStopsEverything) {

@@ -62,8 +62,9 @@ TEST(Classify, CreateIndexBecomesAddIndex) {
 }
 
 TEST(Classify, CreateUniqueIndexWithOptions) {
-  auto c = C("CREATE UNIQUE INDEX IF NOT EXISTS `u x` USING BTREE ON t (a) COMMENT 'c;' "
-             "ALGORITHM = INPLACE LOCK=NONE");
+  auto c =
+      C("CREATE UNIQUE INDEX IF NOT EXISTS `u x` USING BTREE ON t (a) COMMENT 'c;' "
+        "ALGORITHM = INPLACE LOCK=NONE");
   EXPECT_EQ(c.kind, StatementKind::kSchema);
   EXPECT_EQ(c.alter_spec,
             "ADD UNIQUE INDEX IF NOT EXISTS `u x` USING BTREE (a) COMMENT 'c;', "
@@ -76,7 +77,8 @@ TEST(Classify, DropIndexBecomesAlterSpec) {
   EXPECT_EQ(c.verb, Verb::kDropIndex);
   EXPECT_EQ(c.target.name, "orders");
   EXPECT_EQ(c.alter_spec, "DROP INDEX idx_a");
-  EXPECT_EQ(C("DROP INDEX IF EXISTS i ON t LOCK=NONE").alter_spec, "DROP INDEX IF EXISTS i, LOCK=NONE");
+  EXPECT_EQ(C("DROP INDEX IF EXISTS i ON t LOCK=NONE").alter_spec,
+            "DROP INDEX IF EXISTS i, LOCK=NONE");
 }
 
 TEST(Classify, CreateDropRenameTableArePlain) {
@@ -117,7 +119,8 @@ TEST(Classify, UpdateWithoutWhere) {
 }
 
 TEST(Classify, UpdateOrderByLimit) {
-  std::string sql = "UPDATE LOW_PRIORITY t AS x SET x.a = x.a + 1 WHERE (b = 1 OR c = 2) ORDER BY id LIMIT 10";
+  std::string sql =
+      "UPDATE LOW_PRIORITY t AS x SET x.a = x.a + 1 WHERE (b = 1 OR c = 2) ORDER BY id LIMIT 10";
   auto c = C(sql);
   EXPECT_EQ(c.kind, StatementKind::kData);
   EXPECT_EQ(c.target_alias, "x");
@@ -133,7 +136,8 @@ TEST(Classify, UpdateOrderByLimit) {
 
 TEST(Classify, UpdateSubqueriesDoNotConfuseClauses) {
   std::string sql =
-      "UPDATE t SET a = (SELECT MAX(x) FROM u WHERE u.id = t.id ORDER BY 1 LIMIT 1), b = IF(c, 1, 2) "
+      "UPDATE t SET a = (SELECT MAX(x) FROM u WHERE u.id = t.id ORDER BY 1 LIMIT 1), b = IF(c, 1, "
+      "2) "
       "WHERE id IN (SELECT id FROM v WHERE k = 'WHERE')";
   auto c = C(sql);
   EXPECT_EQ(c.kind, StatementKind::kData);
@@ -179,8 +183,9 @@ TEST(Classify, DeleteWithAndWithoutWhere) {
 }
 
 TEST(Classify, MultiTableDeleteIsPlain) {
-  for (auto sql : {"DELETE t1 FROM t1 JOIN t2 ON t1.id = t2.id", "DELETE t1, t2 FROM t1, t2 WHERE 1",
-                   "DELETE FROM t1 USING t1 JOIN t2 WHERE t1.id = t2.id"}) {
+  for (auto sql :
+       {"DELETE t1 FROM t1 JOIN t2 ON t1.id = t2.id", "DELETE t1, t2 FROM t1, t2 WHERE 1",
+        "DELETE FROM t1 USING t1 JOIN t2 WHERE t1.id = t2.id"}) {
     auto c = C(sql);
     EXPECT_EQ(c.kind, StatementKind::kPlain) << sql;
     EXPECT_EQ(c.verb, Verb::kDelete) << sql;
@@ -222,10 +227,10 @@ TEST(Classify, InsertSelectWithoutWhere) {
 }
 
 TEST(Classify, InsertSelectJoinsUnionsDerivedAreMultiTable) {
-  for (auto sql : {"INSERT INTO a SELECT * FROM b JOIN c USING (id)",
-                   "INSERT INTO a SELECT * FROM b, c", "INSERT INTO a SELECT * FROM (SELECT 1) x",
-                   "INSERT INTO a SELECT * FROM b UNION SELECT * FROM c",
-                   "INSERT INTO a (SELECT * FROM b)"}) {
+  for (auto sql :
+       {"INSERT INTO a SELECT * FROM b JOIN c USING (id)", "INSERT INTO a SELECT * FROM b, c",
+        "INSERT INTO a SELECT * FROM (SELECT 1) x",
+        "INSERT INTO a SELECT * FROM b UNION SELECT * FROM c", "INSERT INTO a (SELECT * FROM b)"}) {
     auto c = C(sql);
     EXPECT_EQ(c.kind, StatementKind::kPlain) << sql;
     EXPECT_TRUE(c.multi_table) << sql;

@@ -21,7 +21,8 @@ std::vector<std::string> Texts(std::string_view script) {
 using Strings = std::vector<std::string>;
 
 TEST(SplitStatements, SplitsOnSemicolonAndTrims) {
-  EXPECT_EQ(Texts("SELECT 1;  SELECT 2 ;\n\nSELECT 3"), (Strings{"SELECT 1", "SELECT 2", "SELECT 3"}));
+  EXPECT_EQ(Texts("SELECT 1;  SELECT 2 ;\n\nSELECT 3"),
+            (Strings{"SELECT 1", "SELECT 2", "SELECT 3"}));
 }
 
 TEST(SplitStatements, EmptyStatementsAndWhitespaceAreDropped) {
@@ -107,7 +108,8 @@ TEST(SplitStatements, UnterminatedBacktickAndComment) {
 TEST(SplitStatements, DelimiterCommand) {
   const char* script =
       "DELIMITER $$\n"
-      "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; SET NEW.b = 2; END$$\n"
+      "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; SET NEW.b = 2; "
+      "END$$\n"
       "DELIMITER ;\n"
       "SELECT 1;";
   EXPECT_EQ(Texts(script),
@@ -121,8 +123,8 @@ TEST(Tokenize, SkipsCommentsAndUnquotesIdentifiers) {
   ASSERT_TRUE(r.ok());
   std::vector<std::string> texts;
   for (const auto& t : *r) texts.push_back(t.text);
-  EXPECT_EQ(texts, (Strings{"UPDATE", "my`db", ".", "t", "SET", "a", "=", "1", "WHERE", "b", "<=",
-                            "2"}));
+  EXPECT_EQ(texts,
+            (Strings{"UPDATE", "my`db", ".", "t", "SET", "a", "=", "1", "WHERE", "b", "<=", "2"}));
   EXPECT_EQ((*r)[1].kind, TokenKind::kQuotedIdent);
   EXPECT_EQ((*r)[7].kind, TokenKind::kNumber);
 }

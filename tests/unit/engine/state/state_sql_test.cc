@@ -23,14 +23,17 @@ TEST(VersionStore, CreateTableSqlUsesConfiguredName) {
 
 TEST(VersionStore, TransitionSqlDeletesOldHeadsAndInsertsNew) {
   StateTables t;
-  EXPECT_EQ(VersionStore::TransitionSql(t, {}, {"aaaa"}),
-            (std::vector<std::string>{"INSERT INTO `sluice_version` (version_num) VALUES ('aaaa')"}));
-  EXPECT_EQ(VersionStore::TransitionSql(t, {"bbbb", "cccc"}, {"mmmm"}),
-            (std::vector<std::string>{"DELETE FROM `sluice_version` WHERE version_num = 'bbbb'",
-                                      "DELETE FROM `sluice_version` WHERE version_num = 'cccc'",
-                                      "INSERT INTO `sluice_version` (version_num) VALUES ('mmmm')"}));
+  EXPECT_EQ(
+      VersionStore::TransitionSql(t, {}, {"aaaa"}),
+      (std::vector<std::string>{"INSERT INTO `sluice_version` (version_num) VALUES ('aaaa')"}));
+  EXPECT_EQ(
+      VersionStore::TransitionSql(t, {"bbbb", "cccc"}, {"mmmm"}),
+      (std::vector<std::string>{"DELETE FROM `sluice_version` WHERE version_num = 'bbbb'",
+                                "DELETE FROM `sluice_version` WHERE version_num = 'cccc'",
+                                "INSERT INTO `sluice_version` (version_num) VALUES ('mmmm')"}));
   EXPECT_TRUE(VersionStore::TransitionSql(t, {"aaaa"}, {"aaaa"}).empty());
-  EXPECT_EQ(VersionStore::ReplaceSql(t, {}), (std::vector<std::string>{"DELETE FROM `sluice_version`"}));
+  EXPECT_EQ(VersionStore::ReplaceSql(t, {}),
+            (std::vector<std::string>{"DELETE FROM `sluice_version`"}));
 }
 
 TEST(HistoryStore, CreateTableSqlHasTheDesignColumns) {
