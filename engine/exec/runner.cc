@@ -229,14 +229,8 @@ Status Runner::RunStep(RunState& run, const plan::RevisionPlan& p, const plan::S
     case plan::StepKind::kPlain:
       break;
   }
-  ProgressSnapshot snap;
-  snap.revision = p.revision;
-  snap.step = step.index;
-  snap.step_kind = "plain";
-  snap.table = step.classified.target.name;
-  progress_.Snapshot(snap);
+  // Plain statements report no progress: the log line above says what runs.
   Status st = run.session->Exec(step.sql).status();
-  progress_.Finish(snap, st);
   return st;
 }
 
