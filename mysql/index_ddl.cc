@@ -5,9 +5,7 @@
 namespace sluice::mysql {
 namespace {
 
-bool StartsWith(const std::string& s, const char* prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 std::string AlterAdd(const TableRef& t, const std::vector<std::string>& defs, const char* lock) {
   std::string sql = "ALTER TABLE " + sql::QuoteTable(t);

@@ -24,8 +24,8 @@ std::optional<Int> ParseInt(const std::string& s) {
 std::string FormatInt(Int v) {
   if (v == 0) return "0";
   bool neg = v < 0;
-  unsigned __int128 u = neg ? static_cast<unsigned __int128>(-(v + 1)) + 1
-                            : static_cast<unsigned __int128>(v);
+  unsigned __int128 u =
+      neg ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
   std::string out;
   while (u > 0) {
     out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));

@@ -9,11 +9,11 @@
 namespace sluice::chunk {
 
 struct AdaptiveBatchOptions {
-  int initial_rows = 1000;   // batch-size= : where sizing starts
-  int min_rows = 10;         // floor
-  int max_rows = 100000;     // ceiling
-  double target_s = 0.5;     // wanted duration of one batch
-  double max_growth = 2.0;   // largest factor between consecutive sizes (> 1)
+  int initial_rows = 1000;  // batch-size= : where sizing starts
+  int min_rows = 10;        // floor
+  int max_rows = 100000;    // ceiling
+  double target_s = 0.5;    // wanted duration of one batch
+  double max_growth = 2.0;  // largest factor between consecutive sizes (> 1)
 };
 
 class AdaptiveBatchSize {

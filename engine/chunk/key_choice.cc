@@ -57,8 +57,8 @@ Result<ChunkKey> ChooseUniqueKey(const TableInfo& t, const std::string& requeste
     }
   }
   if (idx->columns.empty()) {
-    return InputError(fmt::format("key {} of {} has no plain columns (expression key)",
-                                  idx->name, table));
+    return InputError(
+        fmt::format("key {} of {} has no plain columns (expression key)", idx->name, table));
   }
   for (const std::string& col : idx->columns) {
     const ColumnInfo* c = t.FindColumn(col);

@@ -12,8 +12,8 @@ namespace {
 LiteralKind KindOf(const ColumnInfo& c) {
   if (c.IsInteger()) return LiteralKind::kInteger;
   const std::string& t = c.data_type;
-  if (t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" ||
-      t == "mediumblob" || t == "longblob") {
+  if (t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" || t == "mediumblob" ||
+      t == "longblob") {
     return LiteralKind::kBinary;
   }
   return LiteralKind::kString;
@@ -91,9 +91,9 @@ Result<KeySpec> KeySpec::Make(const TableInfo& t, const ChunkKey& key, TupleStyl
                                     t.ref.schema, t.ref.name));
     }
     if (c->nullable) {
-      return InputError(fmt::format(
-          "chunk key column {} of {}.{} is nullable: a chunk key must be NOT NULL", name,
-          t.ref.schema, t.ref.name));
+      return InputError(
+          fmt::format("chunk key column {} of {}.{} is nullable: a chunk key must be NOT NULL",
+                      name, t.ref.schema, t.ref.name));
     }
     spec.kinds.push_back(KindOf(*c));
   }

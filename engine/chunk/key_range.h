@@ -28,11 +28,11 @@ enum class TupleStyle { kRowConstructor, kExpanded };
 
 // The key a data step is chunked on, with what is needed to write SQL for it.
 struct KeySpec {
-  TableRef table;                     // the chunked table
-  std::string qualifier;              // alias or table used to qualify columns in the batch
-  std::string index;                  // index to walk (FORCE INDEX); empty: none (_tidb_rowid)
-  std::vector<std::string> columns;   // key columns in index order
-  std::vector<LiteralKind> kinds;     // one per column
+  TableRef table;                    // the chunked table
+  std::string qualifier;             // alias or table used to qualify columns in the batch
+  std::string index;                 // index to walk (FORCE INDEX); empty: none (_tidb_rowid)
+  std::vector<std::string> columns;  // key columns in index order
+  std::vector<LiteralKind> kinds;    // one per column
   TupleStyle style = TupleStyle::kRowConstructor;
 
   // Builds the spec from the inspected table and the chosen key. Refuses

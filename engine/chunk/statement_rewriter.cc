@@ -70,8 +70,7 @@ Status CheckChunkable(const sql::Classified& c) {
         kUseUnchunked));
   }
   if (insert_select && c.source.name.empty()) {
-    return InputError(fmt::format("INSERT ... SELECT has no single source table{}",
-                                  kUseUnchunked));
+    return InputError(fmt::format("INSERT ... SELECT has no single source table{}", kUseUnchunked));
   }
   if (insert_select && SameTable(c.target, c.source)) {
     return InputError(fmt::format(

@@ -1,14 +1,13 @@
-#include <utility>  // before Boost.Asio (Boost 1.74 + C++20 + GCC 12)
-
 #include "engine/exec/batch_executor.h"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <utility>  // before Boost.Asio (Boost 1.74 + C++20 + GCC 12)
 
 #include "engine/exec/run_control.h"
 #include "engine/log.h"
@@ -21,9 +20,7 @@ namespace {
 using TimePoint = std::chrono::steady_clock::time_point;
 TimePoint SteadyNow() { return std::chrono::steady_clock::now(); }
 
-double Since(TimePoint t) {
-  return std::chrono::duration<double>(SteadyNow() - t).count();
-}
+double Since(TimePoint t) { return std::chrono::duration<double>(SteadyNow() - t).count(); }
 
 struct BatchResult {
   bool already_done = false;  // an earlier attempt had committed it
@@ -186,15 +183,15 @@ class BatchExecutor::Worker {
     ev.batch_size = c.rows;
     if (st.ok()) {
       if (res.already_done) {
-        spdlog::info("chunk {} had already committed before the connection was lost; "
-                     "not applying it again",
-                     item.seq);
+        spdlog::info(
+            "chunk {} had already committed before the connection was lost; "
+            "not applying it again",
+            item.seq);
       } else if (!c.last) {
         sh_.sizer.Observe(c.rows, secs);
       }
       ev.rows = res.rows;
-      ex_.progress_.Batch(ev, keys_of(res.rows), sh_.sizer.Next(ex_.control_.batch_size()),
-                          active);
+      ex_.progress_.Batch(ev, keys_of(res.rows), sh_.sizer.Next(ex_.control_.batch_size()), active);
       return Status::Ok();
     }
     if (ClassOf(ex_.dialect_, st.error()) != ErrorClass::kShrinkBatch) {
@@ -211,8 +208,7 @@ class BatchExecutor::Worker {
       return e;
     }
     sh_.sizer.Shrink(c.rows);
-    spdlog::warn("batch of {} rows too large ({}); splitting it", c.rows,
-                 st.error().ToString());
+    spdlog::warn("batch of {} rows too large ({}); splitting it", c.rows, st.error().ToString());
     const int64_t seq = sh_.source->AllocateSeq();
     return Retry([&](Session& s, int) { return sh_.source->Requeue(s, item, seq, c.rows / 2); });
   }
@@ -223,10 +219,9 @@ class BatchExecutor::Worker {
   WorkerSession ws_;
 };
 
-BatchExecutor::BatchExecutor(const Dialect& dialect, SessionFactory& sessions,
-                             RunControl& control, Throttler& throttler,
-                             const CheckpointStore& store, StepProgress& progress,
-                             BatchExecutorOptions opts)
+BatchExecutor::BatchExecutor(const Dialect& dialect, SessionFactory& sessions, RunControl& control,
+                             Throttler& throttler, const CheckpointStore& store,
+                             StepProgress& progress, BatchExecutorOptions opts)
     : dialect_(dialect),
       sessions_(sessions),
       control_(control),
@@ -269,8 +264,8 @@ Status BatchExecutor::RunSingle(const std::string& sql) {
   Status st = RunWithRetry(
       ws, dialect_, opts_.retry, control_,
       [&](Session& s, int attempt) {
-        return BatchTransaction(s, store_, attempt, sql, /*seq=*/0,
-                                [](uint64_t rows) { return rows; }, &res);
+        return BatchTransaction(
+            s, store_, attempt, sql, /*seq=*/0, [](uint64_t rows) { return rows; }, &res);
       },
       [&](ErrorClass c, const Error& e) { progress_.Retry(c, e); });
   BatchEvent ev;

@@ -22,10 +22,10 @@ class RunControl;
 class Throttler;
 
 struct BatchExecutorOptions {
-  int workers = 4;                      // parallel workers (RunControl::workers overrides)
-  chunk::AdaptiveBatchOptions sizing;   // batch-size start, floor, ceiling, target time
-  RetryPolicy retry;                    // per batch / walk
-  double max_rate = 0;                  // rows/s over all workers; 0: unlimited
+  int workers = 4;                         // parallel workers (RunControl::workers overrides)
+  chunk::AdaptiveBatchOptions sizing;      // batch-size start, floor, ceiling, target time
+  RetryPolicy retry;                       // per batch / walk
+  double max_rate = 0;                     // rows/s over all workers; 0: unlimited
   std::vector<std::string> session_setup;  // dialect.BatchSessionSetup()
 };
 

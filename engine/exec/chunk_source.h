@@ -18,7 +18,7 @@
 namespace sluice {
 
 struct WorkItem {
-  int64_t seq = 0;       // the chunk's checkpoint row
+  int64_t seq = 0;  // the chunk's checkpoint row
   chunk::Chunk chunk;
 };
 

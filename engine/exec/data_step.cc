@@ -21,9 +21,7 @@
 namespace sluice {
 namespace {
 
-std::string Name(const TableRef& t) {
-  return t.schema.empty() ? t.name : t.schema + "." + t.name;
-}
+std::string Name(const TableRef& t) { return t.schema.empty() ? t.name : t.schema + "." + t.name; }
 
 const char* VerbName(sql::Verb v) {
   switch (v) {
@@ -52,8 +50,8 @@ class DataStep {
         throttler_(throttler),
         coordinator_(sessions, dialect.BatchSessionSetup()),
         store_(req.checkpoint_table, req.revision, req.step_index),
-        deferral_(dialect, DeferredIndexStore(req.deferred_index_table, req.revision,
-                                              req.step_index)) {}
+        deferral_(dialect,
+                  DeferredIndexStore(req.deferred_index_table, req.revision, req.step_index)) {}
 
   Status Run() {
     SLUICE_ASSIGN(c_, sql::Classify(req_.statement));
@@ -67,8 +65,8 @@ class DataStep {
       return Status::Ok();
     }));
     if (before.complete) {
-      spdlog::info("{} step {}: already done ({} rows), skipping", req_.revision,
-                   req_.step_index, before.rows_done);
+      spdlog::info("{} step {}: already done ({} rows), skipping", req_.revision, req_.step_index,
+                   before.rows_done);
       return Coordinate([&](Session& s) { return deferral_.Restore(s); });
     }
     return req_.options.chunked ? RunChunked(before) : RunUnchunked();
@@ -124,28 +122,35 @@ class DataStep {
       return Coordinate([&](Session& s) { return deferral_.Restore(s); });
     }
     SLUICE_ASSIGN(TableInfo target, Inspect(c_.target));
-    return Coordinate([&](Session& s) -> Status {
+    Status st = Coordinate([&](Session& s) -> Status {
       SLUICE_ASSIGN(auto recorded, deferral_.Recorded(s));
-      SLUICE_ASSIGN(auto wanted, SelectDeferredIndexes(target, req_.options.defer_indexes, keep,
-                                                       recorded));
+      SLUICE_ASSIGN(auto wanted,
+                    SelectDeferredIndexes(target, req_.options.defer_indexes, keep, recorded));
       return deferral_.DropRecorded(s, target, wanted);
     });
+    if (!st.ok()) {
+      // E.g. an index a foreign key needs: put back whatever was dropped.
+      Status restored = Coordinate([&](Session& s) { return deferral_.Restore(s); });
+      if (!restored.ok())
+        spdlog::error("re-creating deferred indexes: {}", restored.error().ToString());
+    }
+    return st;
   }
 
   // After the step: the final checkpoint, then the indexes.
   Status Finish(StepProgress& progress, Status st) {
     if (st.ok()) st = Coordinate([&](Session& s) { return store_.Complete(s); });
-    const bool stopped = !st.ok() && st.error().exit == ExitCode::kAborted &&
-                         !control_.aborted();
+    const bool stopped = !st.ok() && st.error().exit == ExitCode::kAborted && !control_.aborted();
     if (!stopped) {
       // Done, failed or aborted: the table gets its indexes back now. A stop
       // (resumable) leaves them to the rerun.
       progress.Phase("re-create indexes");
       Status restored = Coordinate([&](Session& s) { return deferral_.Restore(s); });
       if (!restored.ok()) {
-        spdlog::error("re-creating deferred indexes failed ({}); they stay recorded in {} and "
-                      "are re-created by the next run",
-                      restored.error().ToString(), req_.deferred_index_table);
+        spdlog::error(
+            "re-creating deferred indexes failed ({}); they stay recorded in {} and "
+            "are re-created by the next run",
+            restored.error().ToString(), req_.deferred_index_table);
         if (st.ok()) st = restored;
       }
     }
@@ -196,17 +201,17 @@ class DataStep {
       return Status::Ok();
     }));
     if (plan.state.exists) {
-      spdlog::info("{} step {}: resuming from the checkpoint: {} rows already done in {} "
-                   "chunks, {} key ranges left",
-                   req_.revision, req_.step_index, plan.state.rows_done, plan.state.chunks_done,
-                   plan.intervals.size());
+      spdlog::info(
+          "{} step {}: resuming from the checkpoint: {} rows already done in {} "
+          "chunks, {} key ranges left",
+          req_.revision, req_.step_index, plan.state.rows_done, plan.state.chunks_done,
+          plan.intervals.size());
     }
-    spdlog::info("{} step {}: {} on {} in chunks over ({}) from {} rows, {} workers",
-                 req_.revision, req_.step_index, VerbName(c_.verb), Name(t.ref),
-                 fmt::join(key.columns, ", "), req_.options.batch_size, req_.options.workers);
+    spdlog::info("{} step {}: {} on {} in chunks over ({}) from {} rows, {} workers", req_.revision,
+                 req_.step_index, VerbName(c_.verb), Name(t.ref), fmt::join(key.columns, ", "),
+                 req_.options.batch_size, req_.options.workers);
 
-    StepProgress progress(reporter_, BaseSnapshot(&t), plan.state.keys_done,
-                          plan.state.rows_done);
+    StepProgress progress(reporter_, BaseSnapshot(&t), plan.state.keys_done, plan.state.rows_done);
     int64_t next_seq = plan.state.last_seq + 1;
     for (const CheckpointInterval& iv : plan.intervals) next_seq = std::max(next_seq, iv.seq + 1);
     ChunkSource source(chunk::Chunker(spec), store_, std::move(plan.intervals), next_seq);

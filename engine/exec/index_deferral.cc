@@ -51,9 +51,10 @@ void WarnAboutReads(Session& s, const TableInfo& t, const std::vector<DeferredIn
     if (!r[0]) continue;
     for (const DeferredIndex& d : indexes) {
       if (d.name == *r[0]) {
-        spdlog::warn("index {} of {}.{} has served {} reads since the server started: queries "
-                     "using it will be slow until it is re-created",
-                     d.name, t.ref.schema, t.ref.name, r[1].value_or("?"));
+        spdlog::warn(
+            "index {} of {}.{} has served {} reads since the server started: queries "
+            "using it will be slow until it is re-created",
+            d.name, t.ref.schema, t.ref.name, r[1].value_or("?"));
       }
     }
   }
@@ -80,8 +81,8 @@ Result<std::vector<DeferredIndex>> SelectDeferredIndexes(
     const IndexInfo* idx = t.FindIndex(name);
     if (idx == nullptr) {
       if (IsRecorded(recorded, t.ref, name)) continue;  // dropped by an earlier run
-      return InputError(fmt::format("defer-indexes: {}.{} has no index {}", t.ref.schema,
-                                    t.ref.name, name));
+      return InputError(
+          fmt::format("defer-indexes: {}.{} has no index {}", t.ref.schema, t.ref.name, name));
     }
     if (idx->primary || Contains(keep, idx->name)) {
       return InputError(fmt::format(
@@ -111,9 +112,10 @@ Status IndexDeferral::DropRecorded(Session& s, const TableInfo& t,
     dropping.push_back(d);
   }
   if (present.empty()) return Status::Ok();
-  spdlog::warn("deferring indexes {} of {}.{} until the step is done: index deferral is meant "
-               "for tables that do not serve reads yet",
-               fmt::join(present, ", "), t.ref.schema, t.ref.name);
+  spdlog::warn(
+      "deferring indexes {} of {}.{} until the step is done: index deferral is meant "
+      "for tables that do not serve reads yet",
+      fmt::join(present, ", "), t.ref.schema, t.ref.name);
   WarnAboutReads(s, t, dropping);
   for (const std::string& sql : dialect_.DropIndexSql(t.ref, present)) SLUICE_TRY(s.Exec(sql));
   return Status::Ok();
@@ -151,9 +153,10 @@ Status IndexDeferral::Restore(Session& s) {
     }
     SLUICE_TRY(store_.Forget(s, present));
     if (present.size() != indexes.size()) {
-      Error e = RuntimeError(fmt::format("indexes of {}.{} are still missing after re-creating "
-                                         "them; they stay recorded",
-                                         ref.schema, ref.name));
+      Error e =
+          RuntimeError(fmt::format("indexes of {}.{} are still missing after re-creating "
+                                   "them; they stay recorded",
+                                   ref.schema, ref.name));
       e.cls = ErrorClass::kRetry;
       return e;
     }

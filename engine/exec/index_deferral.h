@@ -19,10 +19,9 @@ namespace sluice {
 // chunk key's index). A named index must exist and be neither PRIMARY,
 // unique, nor in `keep`; names already recorded by an earlier run (dropped
 // then) are skipped here and picked up from the store.
-Result<std::vector<DeferredIndex>> SelectDeferredIndexes(const TableInfo& t,
-                                                         const std::string& spec,
-                                                         const std::vector<std::string>& keep,
-                                                         const std::vector<DeferredIndex>& recorded);
+Result<std::vector<DeferredIndex>> SelectDeferredIndexes(
+    const TableInfo& t, const std::string& spec, const std::vector<std::string>& keep,
+    const std::vector<DeferredIndex>& recorded);
 
 class IndexDeferral {
  public:

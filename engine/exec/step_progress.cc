@@ -2,8 +2,8 @@
 
 namespace sluice {
 
-StepProgress::StepProgress(ProgressReporter& reporter, ProgressSnapshot base,
-                           uint64_t resumed_keys, uint64_t resumed_rows)
+StepProgress::StepProgress(ProgressReporter& reporter, ProgressSnapshot base, uint64_t resumed_keys,
+                           uint64_t resumed_rows)
     : reporter_(reporter), snap_(std::move(base)), rows_changed_(resumed_rows) {
   snap_.rows_done = resumed_keys;
   snap_.rows_resumed = resumed_keys;
@@ -47,8 +47,7 @@ void StepProgress::Retry(ErrorClass c, const Error& e) {
   reporter_.Retry(snap_, c, e);
 }
 
-void StepProgress::Throttle(const std::string& label, const std::string& reason,
-                            double seconds) {
+void StepProgress::Throttle(const std::string& label, const std::string& reason, double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   snap_.throttled = true;
   snap_.throttle_reason = reason;

@@ -59,8 +59,8 @@ Status RunWithRetry(WorkerSession& ws, const Dialect& dialect, const RetryPolicy
     if (attempt + 1 >= policy.max_attempts || elapsed >= policy.max_seconds) {
       Error out = e;
       out.cls = ErrorClass::kFatal;
-      out.message = fmt::format("{} (gave up after {} attempts in {:.1f}s)", e.message,
-                                attempt + 1, elapsed);
+      out.message =
+          fmt::format("{} (gave up after {} attempts in {:.1f}s)", e.message, attempt + 1, elapsed);
       return out;
     }
     if (on_retry) on_retry(cls, e);

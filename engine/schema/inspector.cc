@@ -42,7 +42,7 @@ std::string ParseQuoted(const std::string& text, size_t pos, size_t* end) {
 // "  UNIQUE KEY `u` (`a`,`b`)," -> {"u", "UNIQUE KEY `u` (`a`,`b`)"}.
 std::map<std::string, std::string> IndexDefinitions(const std::string& create) {
   static const char* kPrefixes[] = {"PRIMARY KEY", "UNIQUE KEY", "UNIQUE INDEX", "FULLTEXT KEY",
-                                    "SPATIAL KEY", "VECTOR KEY", "KEY", "INDEX"};
+                                    "SPATIAL KEY", "VECTOR KEY", "KEY",          "INDEX"};
   std::map<std::string, std::string> out;
   size_t start = 0;
   while (start < create.size()) {
@@ -138,8 +138,7 @@ Result<TableInfo> InspectTableFromInformationSchema(Session& s, const TableRef& 
     info.columns.push_back(std::move(c));
   }
 
-  SLUICE_ASSIGN(ResultSet create,
-                s.Query("SHOW CREATE TABLE " + sql::QuoteTable(info.ref)));
+  SLUICE_ASSIGN(ResultSet create, s.Query("SHOW CREATE TABLE " + sql::QuoteTable(info.ref)));
   if (!create.rows.empty() && create.rows[0].size() > 1) {
     info.create_statement = create.rows[0][1].value_or("");
   }
@@ -178,8 +177,7 @@ Result<TableInfo> InspectTableFromInformationSchema(Session& s, const TableRef& 
   }
   for (IndexInfo& idx : info.indexes) {
     auto it = definitions.find(idx.name);
-    idx.definition =
-        it != definitions.end() ? it->second : BuildDefinition(idx, parts[idx.name]);
+    idx.definition = it != definitions.end() ? it->second : BuildDefinition(idx, parts[idx.name]);
   }
 
   SLUICE_ASSIGN(ResultSet fks,

@@ -114,9 +114,8 @@ Result<CheckpointStore::Plan> CheckpointStore::StartPlan(
     Session& s, const std::vector<chunk::KeyRange>& fresh) const {
   Plan plan;
   Status st = InTransaction(s, [&]() -> Status {
-    SLUICE_ASSIGN(ResultSet rs,
-                  s.Query(fmt::format("SELECT {} FROM {} WHERE {} FOR UPDATE", kColumns,
-                                      sql::QuoteIdent(table_), Where())));
+    SLUICE_ASSIGN(ResultSet rs, s.Query(fmt::format("SELECT {} FROM {} WHERE {} FOR UPDATE",
+                                                    kColumns, sql::QuoteIdent(table_), Where())));
     SLUICE_ASSIGN(plan.state, Fold(rs));
     plan.intervals.clear();
     if (plan.state.complete) return Status::Ok();
@@ -134,8 +133,8 @@ Result<CheckpointStore::Plan> CheckpointStore::StartPlan(
         plan.intervals.push_back(std::move(iv));
       }
     }
-    SLUICE_TRY(s.Exec(fmt::format("DELETE FROM {} WHERE {} AND seq > 0", sql::QuoteIdent(table_),
-                                  Where())));
+    SLUICE_TRY(s.Exec(
+        fmt::format("DELETE FROM {} WHERE {} AND seq > 0", sql::QuoteIdent(table_), Where())));
     SLUICE_TRY(s.Exec(fmt::format(
         "INSERT INTO {} (revision, step, seq, kind, done, rows_done, keys_done, chunks_done, "
         "last_seq) VALUES ({}, {}, 0, 'summary', 0, {}, {}, {}, {}) ON DUPLICATE KEY UPDATE "
@@ -144,11 +143,11 @@ Result<CheckpointStore::Plan> CheckpointStore::StartPlan(
         sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, plan.state.rows_done,
         plan.state.keys_done, plan.state.chunks_done, seq)));
     for (const CheckpointInterval& iv : plan.intervals) {
-      SLUICE_TRY(s.Exec(fmt::format(
-          "INSERT INTO {} (revision, step, seq, kind, lo_key, hi_key, max_rows) "
-          "VALUES ({}, {}, {}, 'interval', {}, {}, {})",
-          sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, iv.seq,
-          Bound(iv.range.lo), Bound(iv.range.hi), iv.max_rows)));
+      SLUICE_TRY(
+          s.Exec(fmt::format("INSERT INTO {} (revision, step, seq, kind, lo_key, hi_key, max_rows) "
+                             "VALUES ({}, {}, {}, 'interval', {}, {}, {})",
+                             sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, iv.seq,
+                             Bound(iv.range.lo), Bound(iv.range.hi), iv.max_rows)));
     }
     return Status::Ok();
   });
@@ -160,11 +159,11 @@ Status CheckpointStore::RecordChunk(Session& s, const CheckpointChunk& c, int64_
                                     const std::optional<chunk::KeyRange>& rest) const {
   bool already = false;
   Status st = InTransaction(s, [&]() -> Status {
-    auto ins = s.Exec(fmt::format(
-        "INSERT INTO {} (revision, step, seq, kind, lo_key, hi_key, keys_done) "
-        "VALUES ({}, {}, {}, 'chunk', {}, {}, {})",
-        sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, c.seq, Bound(c.range.lo),
-        Bound(c.range.hi), c.keys));
+    auto ins =
+        s.Exec(fmt::format("INSERT INTO {} (revision, step, seq, kind, lo_key, hi_key, keys_done) "
+                           "VALUES ({}, {}, {}, 'chunk', {}, {}, {})",
+                           sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, c.seq,
+                           Bound(c.range.lo), Bound(c.range.hi), c.keys));
     if (!ins.ok() && ins.error().code == kDuplicateKey) {
       already = true;  // an earlier attempt committed: roll this one back
       return ins.error();
@@ -177,8 +176,8 @@ Status CheckpointStore::RecordChunk(Session& s, const CheckpointChunk& c, int64_
           .status();
     }
     return s
-        .Exec(fmt::format("DELETE FROM {} WHERE {} AND seq = {}", sql::QuoteIdent(table_),
-                          Where(), interval_seq))
+        .Exec(fmt::format("DELETE FROM {} WHERE {} AND seq = {}", sql::QuoteIdent(table_), Where(),
+                          interval_seq))
         .status();
   });
   return already ? Status::Ok() : st;
@@ -209,11 +208,11 @@ Status CheckpointStore::Requeue(Session& s, int64_t chunk_seq,
                                 const CheckpointInterval& interval) const {
   bool already = false;
   Status st = InTransaction(s, [&]() -> Status {
-    auto ins = s.Exec(fmt::format(
-        "INSERT INTO {} (revision, step, seq, kind, lo_key, hi_key, max_rows) "
-        "VALUES ({}, {}, {}, 'interval', {}, {}, {})",
-        sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, interval.seq,
-        Bound(interval.range.lo), Bound(interval.range.hi), interval.max_rows));
+    auto ins = s.Exec(
+        fmt::format("INSERT INTO {} (revision, step, seq, kind, lo_key, hi_key, max_rows) "
+                    "VALUES ({}, {}, {}, 'interval', {}, {}, {})",
+                    sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, interval.seq,
+                    Bound(interval.range.lo), Bound(interval.range.hi), interval.max_rows));
     if (!ins.ok() && ins.error().code == kDuplicateKey) {
       already = true;
       return ins.error();
@@ -229,25 +228,23 @@ Status CheckpointStore::Requeue(Session& s, int64_t chunk_seq,
 
 Status CheckpointStore::Complete(Session& s) const {
   return InTransaction(s, [&]() -> Status {
-    SLUICE_ASSIGN(ResultSet rs,
-                  s.Query(fmt::format("SELECT {} FROM {} WHERE {} FOR UPDATE", kColumns,
-                                      sql::QuoteIdent(table_), Where())));
+    SLUICE_ASSIGN(ResultSet rs, s.Query(fmt::format("SELECT {} FROM {} WHERE {} FOR UPDATE",
+                                                    kColumns, sql::QuoteIdent(table_), Where())));
     SLUICE_ASSIGN(CheckpointState st, Fold(rs));
     if (!st.todo.empty()) {
-      return RuntimeError(fmt::format("checkpoint of {} step {}: {} ranges are not done",
-                                      revision_, step_, st.todo.size()));
+      return RuntimeError(fmt::format("checkpoint of {} step {}: {} ranges are not done", revision_,
+                                      step_, st.todo.size()));
     }
-    SLUICE_TRY(s.Exec(fmt::format("DELETE FROM {} WHERE {} AND seq > 0", sql::QuoteIdent(table_),
-                                  Where())));
+    SLUICE_TRY(s.Exec(
+        fmt::format("DELETE FROM {} WHERE {} AND seq > 0", sql::QuoteIdent(table_), Where())));
     return s
-        .Exec(fmt::format(
-            "INSERT INTO {} (revision, step, seq, kind, done, rows_done, keys_done, "
-            "chunks_done, last_seq) VALUES ({}, {}, 0, 'summary', 1, {}, {}, {}, {}) "
-            "ON DUPLICATE KEY UPDATE done = 1, rows_done = VALUES(rows_done), "
-            "keys_done = VALUES(keys_done), chunks_done = VALUES(chunks_done), "
-            "last_seq = VALUES(last_seq)",
-            sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, st.rows_done,
-            st.keys_done, st.chunks_done, st.last_seq))
+        .Exec(fmt::format("INSERT INTO {} (revision, step, seq, kind, done, rows_done, keys_done, "
+                          "chunks_done, last_seq) VALUES ({}, {}, 0, 'summary', 1, {}, {}, {}, {}) "
+                          "ON DUPLICATE KEY UPDATE done = 1, rows_done = VALUES(rows_done), "
+                          "keys_done = VALUES(keys_done), chunks_done = VALUES(chunks_done), "
+                          "last_seq = VALUES(last_seq)",
+                          sql::QuoteIdent(table_), sql::QuoteString(revision_), step_, st.rows_done,
+                          st.keys_done, st.chunks_done, st.last_seq))
         .status();
   });
 }

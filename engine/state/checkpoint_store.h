@@ -39,12 +39,12 @@ struct CheckpointChunk {
 };
 
 struct CheckpointState {
-  bool exists = false;      // an earlier run started this step
-  bool complete = false;    // the step has finished
-  uint64_t rows_done = 0;   // rows changed by finished chunks, all runs
-  uint64_t keys_done = 0;   // keys covered by finished chunks, all runs
+  bool exists = false;     // an earlier run started this step
+  bool complete = false;   // the step has finished
+  uint64_t rows_done = 0;  // rows changed by finished chunks, all runs
+  uint64_t keys_done = 0;  // keys covered by finished chunks, all runs
   uint64_t chunks_done = 0;
-  int64_t last_seq = 0;     // highest seq used so far
+  int64_t last_seq = 0;                  // highest seq used so far
   std::vector<CheckpointInterval> todo;  // what is left (seq: the old row's; reassigned)
 };
 

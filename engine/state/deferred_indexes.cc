@@ -61,12 +61,12 @@ Status DeferredIndexStore::Record(Session& s, const std::vector<DeferredIndex>& 
 
 Status DeferredIndexStore::Forget(Session& s, const std::vector<DeferredIndex>& indexes) const {
   for (const DeferredIndex& d : indexes) {
-    SLUICE_TRY(s.Exec(fmt::format(
-        "DELETE FROM {} WHERE revision = {} AND step = {} AND table_schema = {} AND "
-        "table_name = {} AND index_name = {}",
-        sql::QuoteIdent(table_), sql::QuoteString(revision_), step_,
-        sql::QuoteString(d.table.schema), sql::QuoteString(d.table.name),
-        sql::QuoteString(d.name))));
+    SLUICE_TRY(s.Exec(
+        fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND table_schema = {} AND "
+                    "table_name = {} AND index_name = {}",
+                    sql::QuoteIdent(table_), sql::QuoteString(revision_), step_,
+                    sql::QuoteString(d.table.schema), sql::QuoteString(d.table.name),
+                    sql::QuoteString(d.name))));
   }
   return Status::Ok();
 }

@@ -8,14 +8,17 @@ namespace {
 class DeferTest : public DataStepTest {
  protected:
   void MakeTables(int rows) {
-    Exec("CREATE TABLE src (id BIGINT NOT NULL PRIMARY KEY, a INT NOT NULL, b VARCHAR(20) "
-         "NOT NULL, c INT NOT NULL)");
-    Exec("INSERT INTO src SELECT seq, seq % 97, CONCAT('b', seq % 1000), seq % 13 FROM "
-         "seq_1_to_" +
-         std::to_string(rows));
-    Exec("CREATE TABLE dst (id BIGINT NOT NULL PRIMARY KEY, a INT NOT NULL, b VARCHAR(20) "
-         "NOT NULL, c INT NOT NULL, KEY idx_a (a), KEY idx_b (b(10), a), KEY idx_c (c DESC), "
-         "UNIQUE KEY u_ab (a, b, id))");
+    Exec(
+        "CREATE TABLE src (id BIGINT NOT NULL PRIMARY KEY, a INT NOT NULL, b VARCHAR(20) "
+        "NOT NULL, c INT NOT NULL)");
+    Exec(
+        "INSERT INTO src SELECT seq, seq % 97, CONCAT('b', seq % 1000), seq % 13 FROM "
+        "seq_1_to_" +
+        std::to_string(rows));
+    Exec(
+        "CREATE TABLE dst (id BIGINT NOT NULL PRIMARY KEY, a INT NOT NULL, b VARCHAR(20) "
+        "NOT NULL, c INT NOT NULL, KEY idx_a (a), KEY idx_b (b(10), a), KEY idx_c (c DESC), "
+        "UNIQUE KEY u_ab (a, b, id))");
   }
 };
 
@@ -74,14 +77,16 @@ TEST_F(DeferTest, StopAfterTheDropThenResumeRecreatesTheIndexes) {
 TEST_F(DeferTest, CrashBetweenRecordAndDropIsRepairedOnResume) {
   MakeTables(1000);
   // What a crash right after recording and dropping leaves behind.
-  Exec("CREATE TABLE sluice_deferred_index (revision VARCHAR(64) NOT NULL, step INT NOT NULL, "
-       "table_schema VARCHAR(64) NOT NULL, table_name VARCHAR(64) NOT NULL, index_name "
-       "VARCHAR(64) NOT NULL, definition TEXT NOT NULL, recorded_at TIMESTAMP(6) NOT NULL "
-       "DEFAULT CURRENT_TIMESTAMP(6), PRIMARY KEY (revision, step, table_schema, table_name, "
-       "index_name))");
-  Exec("INSERT INTO sluice_deferred_index (revision, step, table_schema, table_name, "
-       "index_name, definition) VALUES ('r1', 1, DATABASE(), 'dst', 'idx_a', 'KEY `idx_a` "
-       "(`a`)')");
+  Exec(
+      "CREATE TABLE sluice_deferred_index (revision VARCHAR(64) NOT NULL, step INT NOT NULL, "
+      "table_schema VARCHAR(64) NOT NULL, table_name VARCHAR(64) NOT NULL, index_name "
+      "VARCHAR(64) NOT NULL, definition TEXT NOT NULL, recorded_at TIMESTAMP(6) NOT NULL "
+      "DEFAULT CURRENT_TIMESTAMP(6), PRIMARY KEY (revision, step, table_schema, table_name, "
+      "index_name))");
+  Exec(
+      "INSERT INTO sluice_deferred_index (revision, step, table_schema, table_name, "
+      "index_name, definition) VALUES ('r1', 1, DATABASE(), 'dst', 'idx_a', 'KEY `idx_a` "
+      "(`a`)')");
   Exec("ALTER TABLE dst DROP INDEX idx_a");
   DataStepOptions o = Options(300, 2);
   o.defer_indexes = "idx_a";  // named, though already dropped by the crashed run

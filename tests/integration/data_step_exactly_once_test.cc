@@ -32,8 +32,7 @@ class Killer {
     int round = 0;
     while (!done_.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(15 + (round++ % 5) * 10));
-      auto rs = c_->Query("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '" + db_ +
-                          "'");
+      auto rs = c_->Query("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '" + db_ + "'");
       if (!rs.ok()) continue;
       for (const auto& row : rs->rows) {
         unsigned long id = std::stoul(row[0].value_or("0"));
@@ -142,7 +141,8 @@ TEST_F(ExactlyOnceTest, AbortStopsCleanly) {
 TEST_F(ExactlyOnceTest, FatalErrorStopsTheStepWithoutHalfState) {
   Exec("CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, n TINYINT NOT NULL DEFAULT 0)");
   Exec("INSERT INTO t (id) SELECT seq FROM seq_1_to_5000");
-  Exec("UPDATE t SET n = 127 WHERE id = 4000");  // n + 1 overflows here (strict mode is the default)
+  Exec(
+      "UPDATE t SET n = 127 WHERE id = 4000");  // n + 1 overflows here (strict mode is the default)
   DataStepOptions o = Options(100, 4);
   o.max_batch_size = 100;
   Status st = Run("UPDATE t SET n = n + 1", o);

@@ -2,7 +2,6 @@
 // ones too), re-creatable index definitions, foreign keys to and from the
 // table, row estimate, engine and SHOW CREATE TABLE.
 #include "engine/schema/inspector.h"
-
 #include "tests/integration/data_step_fixture.h"
 
 namespace sluice::testing {
@@ -12,13 +11,15 @@ using InspectorTest = TestDatabase;
 
 TEST_F(InspectorTest, ReadsColumnsIndexesAndForeignKeys) {
   Exec("CREATE TABLE parent (id INT NOT NULL PRIMARY KEY)");
-  Exec("CREATE TABLE child (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, parent_id INT NOT NULL, "
-       "name VARCHAR(40) NULL, code VARBINARY(8) NOT NULL, doubled BIGINT AS (id * 2) VIRTUAL, "
-       "PRIMARY KEY (id), UNIQUE KEY u_code (code), KEY k_name (name(10), parent_id), "
-       "KEY `we``ird` (parent_id DESC), "
-       "CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id))");
-  Exec("CREATE TABLE grandchild (id INT NOT NULL PRIMARY KEY, child_id BIGINT UNSIGNED NOT NULL, "
-       "CONSTRAINT fk_child FOREIGN KEY (child_id) REFERENCES child (id))");
+  Exec(
+      "CREATE TABLE child (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, parent_id INT NOT NULL, "
+      "name VARCHAR(40) NULL, code VARBINARY(8) NOT NULL, doubled BIGINT AS (id * 2) VIRTUAL, "
+      "PRIMARY KEY (id), UNIQUE KEY u_code (code), KEY k_name (name(10), parent_id), "
+      "KEY `we``ird` (parent_id DESC), "
+      "CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id))");
+  Exec(
+      "CREATE TABLE grandchild (id INT NOT NULL PRIMARY KEY, child_id BIGINT UNSIGNED NOT NULL, "
+      "CONSTRAINT fk_child FOREIGN KEY (child_id) REFERENCES child (id))");
   auto t = InspectTableFromInformationSchema(conn(), TableRef{"", "child"});
   ASSERT_TRUE(t.ok()) << t.error().ToString();
   EXPECT_EQ(t->ref.schema, db_name());

@@ -34,8 +34,9 @@ TEST_F(KeysTest, UserWhereIsKeptAndAndedWithTheRange) {
 
 TEST_F(KeysTest, CompositeKeyWithSkew) {
   // Most rows share a = 2: a walk on `a` alone could not split them.
-  Exec("CREATE TABLE c (a INT NOT NULL, b VARCHAR(20) NOT NULL, n INT NOT NULL DEFAULT 0, "
-       "PRIMARY KEY (a, b))");
+  Exec(
+      "CREATE TABLE c (a INT NOT NULL, b VARCHAR(20) NOT NULL, n INT NOT NULL DEFAULT 0, "
+      "PRIMARY KEY (a, b))");
   Exec("INSERT INTO c (a, b) SELECT 2, CONCAT('k', seq) FROM seq_1_to_3000");
   Exec("INSERT INTO c (a, b) SELECT seq * 1000, 'x' FROM seq_1_to_50");
   Exec("INSERT INTO c (a, b) VALUES (-5, ''), (1, 'z'), (3, 'a')");
@@ -46,11 +47,13 @@ TEST_F(KeysTest, CompositeKeyWithSkew) {
 }
 
 TEST_F(KeysTest, VarcharKeyWithQuotesBackslashesAndUnicode) {
-  Exec("CREATE TABLE s (k VARCHAR(64) NOT NULL PRIMARY KEY, n INT NOT NULL DEFAULT 0) "
-       "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+  Exec(
+      "CREATE TABLE s (k VARCHAR(64) NOT NULL PRIMARY KEY, n INT NOT NULL DEFAULT 0) "
+      "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
   Exec("INSERT INTO s (k) SELECT CONCAT('key-', LPAD(seq, 5, '0')) FROM seq_1_to_2000");
-  Exec("INSERT INTO s (k) VALUES ('it''s'), ('back\\\\slash'), ('trail\\\\'), ('Ünïcödé'), "
-       "('日本語'), ('a b'), ('%_'), ('\"dq\"'), ('x;y -- z')");
+  Exec(
+      "INSERT INTO s (k) VALUES ('it''s'), ('back\\\\slash'), ('trail\\\\'), ('Ünïcödé'), "
+      "('日本語'), ('a b'), ('%_'), ('\"dq\"'), ('x;y -- z')");
   Status st = Run("UPDATE s SET n = n + 1", Options(37, 4));
   ASSERT_TRUE(st.ok()) << st.error().ToString();
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM s WHERE n <> 1"), "0");
@@ -85,9 +88,9 @@ TEST_F(KeysTest, VarbinaryKeyWithAllByteValues) {
 
 TEST_F(KeysTest, SparseAndSkewedIntegerKeys) {
   Exec("CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, n INT NOT NULL DEFAULT 0)");
-  Exec("INSERT INTO t (id) SELECT seq FROM seq_1_to_1000");                     // dense
-  Exec("INSERT INTO t (id) SELECT seq * 1000000007 FROM seq_1_to_200");         // sparse
-  Exec("INSERT INTO t (id) SELECT 9000000000000000000 + seq FROM seq_1_to_500"); // far cluster
+  Exec("INSERT INTO t (id) SELECT seq FROM seq_1_to_1000");                       // dense
+  Exec("INSERT INTO t (id) SELECT seq * 1000000007 FROM seq_1_to_200");           // sparse
+  Exec("INSERT INTO t (id) SELECT 9000000000000000000 + seq FROM seq_1_to_500");  // far cluster
   Exec("INSERT INTO t (id) VALUES (-9223372036854775808), (0)");
   Status st = Run("UPDATE t SET n = n + 1", Options(50, 4));
   ASSERT_TRUE(st.ok()) << st.error().ToString();
@@ -112,8 +115,9 @@ TEST_F(KeysTest, EmptyTable) {
 }
 
 TEST_F(KeysTest, NamedUniqueKey) {
-  Exec("CREATE TABLE m (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, email VARCHAR(80) NOT NULL, "
-       "n INT NOT NULL DEFAULT 0, UNIQUE KEY u_email (email))");
+  Exec(
+      "CREATE TABLE m (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, email VARCHAR(80) NOT NULL, "
+      "n INT NOT NULL DEFAULT 0, UNIQUE KEY u_email (email))");
   Exec("INSERT INTO m (email) SELECT CONCAT('user', seq, '@example.com') FROM seq_1_to_1500");
   DataStepOptions o = Options(40, 3);
   o.key = "u_email";
@@ -161,9 +165,8 @@ TEST_F(KeysTest, ConcurrentInsertsAndDeletesWhileRunning) {
     int64_t next_id = 1000000;
     while (!done.load()) {
       // New rows in gaps of the key space and past its end; random deletes.
-      (void)c->Exec("INSERT IGNORE INTO t (id, born_during) VALUES (" +
-                    std::to_string(next_id++) + ", 1), (" +
-                    std::to_string(20000 + rng() % 5000) + ", 1)");
+      (void)c->Exec("INSERT IGNORE INTO t (id, born_during) VALUES (" + std::to_string(next_id++) +
+                    ", 1), (" + std::to_string(20000 + rng() % 5000) + ", 1)");
       (void)c->Exec("DELETE FROM t WHERE id = " + std::to_string(1 + rng() % 20000));
       changes++;
     }

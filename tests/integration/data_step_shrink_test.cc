@@ -23,11 +23,12 @@ TEST_F(ShrinkTest, TooLargeBatchesAreSplitUntilTheyFit) {
   MakeIntTable(4000);
   ASSERT_TRUE(CheckpointStore("sluice_checkpoint", "r1", 1).EnsureTable(conn()).ok());
   Exec("CREATE TRIGGER batch_done BEFORE UPDATE ON sluice_checkpoint FOR EACH ROW SET @c = 0");
-  Exec("CREATE TRIGGER too_large BEFORE UPDATE ON t FOR EACH ROW BEGIN "
-       "SET @c = IFNULL(@c, 0) + 1; "
-       "IF @c > 300 THEN SET @c = 0; "
-       "SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1197, MESSAGE_TEXT = 'batch too large'; "
-       "END IF; END");
+  Exec(
+      "CREATE TRIGGER too_large BEFORE UPDATE ON t FOR EACH ROW BEGIN "
+      "SET @c = IFNULL(@c, 0) + 1; "
+      "IF @c > 300 THEN SET @c = 0; "
+      "SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1197, MESSAGE_TEXT = 'batch too large'; "
+      "END IF; END");
   auto counter = std::make_shared<ShrinkCounter>();
   progress_->AddSink(counter);
   Status st = Run("UPDATE t SET n = n + 1", Options(1000, 2));
@@ -38,8 +39,9 @@ TEST_F(ShrinkTest, TooLargeBatchesAreSplitUntilTheyFit) {
 
 TEST_F(ShrinkTest, OneRowTooLargeIsFatal) {
   MakeIntTable(50);
-  Exec("CREATE TRIGGER always BEFORE UPDATE ON t FOR EACH ROW "
-       "SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1197, MESSAGE_TEXT = 'never fits'");
+  Exec(
+      "CREATE TRIGGER always BEFORE UPDATE ON t FOR EACH ROW "
+      "SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1197, MESSAGE_TEXT = 'never fits'");
   Status st = Run("UPDATE t SET n = n + 1", Options(16, 1));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("one row is still too large"), std::string::npos)

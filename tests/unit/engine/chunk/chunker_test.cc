@@ -51,8 +51,7 @@ TEST(ChunkerTest, CompositeBoundaryComparesTuples) {
   s.columns = {"a", "b"};
   s.kinds = {LiteralKind::kInteger, LiteralKind::kString};
   Chunker c(s);
-  EXPECT_EQ(c.BoundarySql(KeyRange{KeyTuple{std::string("1"), std::string("x")}, std::nullopt},
-                          1),
+  EXPECT_EQ(c.BoundarySql(KeyRange{KeyTuple{std::string("1"), std::string("x")}, std::nullopt}, 1),
             "SELECT `a`, `b` FROM `t` WHERE (`a`, `b`) > (1, 'x') ORDER BY `a`, `b` LIMIT 1 "
             "OFFSET 0");
 }

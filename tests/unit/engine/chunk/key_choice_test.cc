@@ -37,8 +37,7 @@ TEST(ChooseUniqueKeyTest, RefusalsNameTheTableAndUsableKeys) {
   EXPECT_EQ(bad.error().exit, ExitCode::kUsage);
   EXPECT_NE(bad.error().message.find("not unique"), std::string::npos);
   EXPECT_NE(bad.error().message.find("PRIMARY, u_email"), std::string::npos);
-  EXPECT_NE(ChooseUniqueKey(Table(), "u_nick").error().message.find("nullable"),
-            std::string::npos);
+  EXPECT_NE(ChooseUniqueKey(Table(), "u_nick").error().message.find("nullable"), std::string::npos);
   EXPECT_NE(ChooseUniqueKey(Table(), "zzz").error().message.find("db.t"), std::string::npos);
 }
 

@@ -39,9 +39,9 @@ TEST(TupleCompareTest, CompositeAsRowConstructor) {
 }
 
 TEST(TupleCompareTest, CompositeExpandedIsLexicographicNotColumnwise) {
-  auto s = Spec({"a", "b", "c"},
-                {LiteralKind::kInteger, LiteralKind::kInteger, LiteralKind::kInteger},
-                TupleStyle::kExpanded);
+  auto s =
+      Spec({"a", "b", "c"}, {LiteralKind::kInteger, LiteralKind::kInteger, LiteralKind::kInteger},
+           TupleStyle::kExpanded);
   EXPECT_EQ(TupleCompare(s, ">", {std::string("1"), std::string("2"), std::string("3")}, false),
             "((`a` > 1) OR (`a` = 1 AND `b` > 2) OR (`a` = 1 AND `b` = 2 AND `c` > 3))");
   EXPECT_EQ(TupleCompare(s, "<=", {std::string("1"), std::string("2"), std::string("3")}, false),
@@ -55,9 +55,9 @@ TEST(RangePredicateTest, OpenAndClosedBounds) {
             "`id` > 3");
   EXPECT_EQ(RangePredicate(s, KeyRange{std::nullopt, KeyTuple{std::string("7")}}, false),
             "`id` <= 7");
-  EXPECT_EQ(RangePredicate(s, KeyRange{KeyTuple{std::string("3")}, KeyTuple{std::string("7")}},
-                           true),
-            "`t`.`id` > 3 AND `t`.`id` <= 7");
+  EXPECT_EQ(
+      RangePredicate(s, KeyRange{KeyTuple{std::string("3")}, KeyTuple{std::string("7")}}, true),
+      "`t`.`id` > 3 AND `t`.`id` <= 7");
 }
 
 TEST(BoundCodecTest, RoundTripsBinaryAndOpenBounds) {

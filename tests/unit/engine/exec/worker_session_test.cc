@@ -79,7 +79,8 @@ TEST(WorkerSessionTest, OpensOnceAndRunsTheSetup) {
   ASSERT_TRUE(ws.Get().ok());
   ASSERT_TRUE(ws.Get().ok());
   EXPECT_EQ(f.opened, 1);
-  EXPECT_EQ(f.log, std::vector<std::string>{"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"});
+  EXPECT_EQ(f.log,
+            std::vector<std::string>{"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"});
 }
 
 TEST(RunWithRetryTest, RetriesDeadlocksOnTheSameConnection) {
