@@ -34,6 +34,7 @@ sql() { mariadb -h"$HOST" -P"$PORT" -u"$USER_" -N -B "$@"; }
 dsn="mysql://${USER_}@${HOST}:${PORT}/${DB}"
 [ -n "$PASS" ] && dsn="mysql://${USER_}:${PASS}@${HOST}:${PORT}/${DB}"
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "preparing $DB.orders with $ROWS rows and 3 secondary indexes..."
 sql -e "CREATE DATABASE IF NOT EXISTS \`$DB\`"
 sql "$DB" -e "DROP TABLE IF EXISTS orders, _orders_new, _orders_old;
@@ -72,7 +73,7 @@ run_tool() {  # tool trial
       sql "$DB" -e "ALTER TABLE orders ADD COLUMN $col INT NULL, ALGORITHM=COPY" ;;
   esac || { echo "$tool failed, see /tmp/compare_$tool.log" >&2; cat "/tmp/compare_$tool.log" >&2; exit 1; }
   t1=$(now)
-  times[$tool]+="$(echo "$t1 - $t0" | bc) "
+  times[$tool]+="$(printf '%.2f' "$(echo "$t1 - $t0" | bc)") "
   sql "$DB" -e "ALTER TABLE orders DROP COLUMN $col, ALGORITHM=INSTANT" 2>/dev/null ||
     sql "$DB" -e "ALTER TABLE orders DROP COLUMN $col"
   printf '  %-7s trial %d: %6.2f s\n' "$tool" "$i" "$(echo "$t1 - $t0" | bc)"
@@ -87,12 +88,13 @@ done
 m_sluice=$(echo "${times[sluice]}" | median)
 m_pt=$(echo "${times[pt-osc]}" | median)
 m_copy=$(echo "${times[copy]}" | median)
-r_pt=$(echo "scale=2; $m_sluice / $m_pt" | bc)
-r_copy=$(echo "scale=2; $m_sluice / $m_copy" | bc)
+r_pt=$(printf '%.2f' "$(echo "scale=4; $m_sluice / $m_pt" | bc)")
+r_copy=$(printf '%.2f' "$(echo "scale=4; $m_sluice / $m_copy" | bc)")
 server=$(sql -e "SELECT VERSION()")
 ptv=$(pt-online-schema-change --version | awk '{print $2}')
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 date_=$(date -u +%Y-%m-%dT%H:%MZ)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 printf '\nmedians over %d runs (%d rows, 3 secondary indexes):\n' "$REPEATS" "$ROWS"
 printf '  sluice alter (copy, %d workers): %6.2f s\n' "$WORKERS" "$m_sluice"
@@ -105,6 +107,8 @@ section=$(cat <<MD
 ## sluice alter vs pt-online-schema-change vs ALGORITHM=COPY
 
 \`bench/compare.sh\`, $date_; $server; $machine.
+Load average (1/5/15 min) before: $load_before, after: $load_after (other work on the machine
+slows all three tools; compare them within one run).
 Table \`orders\`: $ROWS rows, 3 secondary indexes; \`ADD COLUMN\` forced to a copy
 (\`sluice alter --strategy copy --workers $WORKERS\`). Median of $REPEATS alternating runs each.
 

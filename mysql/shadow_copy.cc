@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -117,6 +118,18 @@ Result<DefaultExprs> NotNullDefaults(Session& s, const TableRef& t) {
     if (!mariadb && extra.find("DEFAULT_GENERATED") != std::string::npos) def = "(" + def + ")";
     out[row[0].value_or("")] = def;
   }
+  return out;
+}
+
+// Column name -> character set (empty for non-text columns).
+Result<std::map<std::string, std::string>> ColumnCharsets(Session& s, const TableRef& t) {
+  SLUICE_ASSIGN(ResultSet rs,
+                s.Query(fmt::format("SELECT COLUMN_NAME, CHARACTER_SET_NAME FROM "
+                                    "information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND "
+                                    "TABLE_NAME = {}",
+                                    QuoteString(t.schema), QuoteString(t.name))));
+  std::map<std::string, std::string> out;
+  for (const auto& row : rs.rows) out[row[0].value_or("")] = row[1].value_or("");
   return out;
 }
 
@@ -280,6 +293,10 @@ Status ShadowCopy::PlanCopy(Session& s) {
   SLUICE_ASSIGN(TableInfo shadow, dialect_.InspectTable(s, names_.shadow));
   SLUICE_ASSIGN(DefaultExprs defaults, NotNullDefaults(s, names_.shadow));
   SLUICE_ASSIGN(plan_, MakeCopyPlan(names_, table_, shadow, spec_.renamed_columns, defaults));
+  // Text compares in one character set only where the ALTER changes it.
+  SLUICE_ASSIGN(auto old_cs, ColumnCharsets(s, names_.table));
+  SLUICE_ASSIGN(auto new_cs, ColumnCharsets(s, names_.shadow));
+  for (auto& c : plan_.columns) c.text = c.text && old_cs[c.source] != new_cs[c.target];
   // The new shape's indexes: from the shadow itself, or on a resume (its
   // deferred indexes are gone) from a scratch temporary table of that shape.
   std::string create;

@@ -44,7 +44,7 @@ struct CopyColumn {
   std::string fill;      // NULL -> NOT NULL: the new column's DEFAULT expression, else empty
   bool same_type = true; // identical column type: compared raw by the checksum
   std::string cast_as;   // else: the CAST target both sides are compared as
-  bool text = false;     // a character type: compared in one character set (utf8mb4)
+  bool text = false;     // a character type (PlanCopy narrows it to a changed charset): compared as utf8mb4
 };
 
 struct CopyPlan {
