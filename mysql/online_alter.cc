@@ -103,13 +103,14 @@ struct Probe {
 // Tries the ALTER with each ALGORITHM on an empty table of the same shape.
 Result<Probe> ProbeStrategy(Session& s, const TableRef& table, const AlterSpec& spec) {
   TableRef probe{table.schema, "_" + table.name + "_probe"};
-  auto created = s.Exec(fmt::format("CREATE TABLE {} LIKE {}", QuoteTable(probe),
-                                    QuoteTable(table)));
+  auto created =
+      s.Exec(fmt::format("CREATE TABLE {} LIKE {}", QuoteTable(probe), QuoteTable(table)));
   if (!created.ok()) {
     if (created.error().code == kTableExists) {
-      return InputError(fmt::format("a table {} is in the way of the strategy probe (left by an "
-                                    "interrupted sluice run?); drop it: DROP TABLE {}",
-                                    QuoteTable(probe), QuoteTable(probe)));
+      return InputError(
+          fmt::format("a table {} is in the way of the strategy probe (left by an "
+                      "interrupted sluice run?); drop it: DROP TABLE {}",
+                      QuoteTable(probe), QuoteTable(probe)));
     }
     return created.error();
   }
@@ -155,8 +156,8 @@ Result<std::string> CreateStatement(Session& s, const TableRef& t) {
 // The shape `spec` gives `table`, built on a session-private temporary table.
 Result<std::string> TargetShape(Session& s, const TableRef& table, const AlterSpec& spec) {
   TableRef scratch{table.schema, "_" + table.name + "_shape"};
-  SLUICE_TRY(s.Exec(fmt::format("CREATE TEMPORARY TABLE {} LIKE {}", QuoteTable(scratch),
-                                QuoteTable(table))));
+  SLUICE_TRY(s.Exec(
+      fmt::format("CREATE TEMPORARY TABLE {} LIKE {}", QuoteTable(scratch), QuoteTable(table))));
   auto altered =
       s.Exec(fmt::format("ALTER TABLE {} {}", QuoteTable(scratch), spec.spec_without_options));
   auto shown = altered.ok() ? CreateStatement(s, scratch) : Result<std::string>(altered.error());
@@ -171,6 +172,54 @@ std::string Join(const std::vector<std::string>& stmts) {
   return out;
 }
 
+// A run killed between the swap and the end of its clean-up leaves `t`
+// already altered, the original as _t_old (maybe still carrying the copy
+// triggers) and no _t_new. Altering `t` again would fail (or apply twice):
+// the step only has to finish the clean-up.
+Result<bool> InterruptedSwap(Session& s, const TableRef& t, const AlterSpec& spec,
+                             const ShadowNames& names) {
+  SLUICE_ASSIGN(bool old_exists, TableExists(s, names.old));
+  if (!old_exists) return false;
+  SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
+  if (shadow_exists) return false;
+  auto want = TargetShape(s, names.old, spec);  // the change applied to the original
+  if (!want.ok()) return false;
+  SLUICE_ASSIGN(std::string have, CreateStatement(s, t));
+  return ShapeWithoutIndexes(have) == *want;
+}
+
+class FinishInterruptedSwap : public SchemaChange {
+ public:
+  FinishInterruptedSwap(SessionFactory& sessions, std::string revision, ShadowNames names,
+                        ShadowCopyOptions opts)
+      : sessions_(sessions),
+        revision_(std::move(revision)),
+        names_(std::move(names)),
+        opts_(opts) {}
+  std::string Strategy() const override { return "copy"; }
+  std::string Reason() const override {
+    return "an earlier run swapped the tables but did not finish its clean-up";
+  }
+  std::vector<std::string> OfflineSql() const override { return {}; }
+  Status Run(RunControl& control, ProgressReporter&) override {
+    spdlog::info("{}: {}; finishing it", QuoteTable(names_.table), Reason());
+    SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions_.Open());
+    SLUICE_TRY(FinishCutOver(*s, names_, opts_.keep_old_table, opts_.cut_over, control));
+    // The copy's checkpoints: "<revision>#<trigger timestamp>" (ShadowCopy::
+    // PickCheckpointKey; the 20-digit timestamp leaves 43 characters).
+    std::string base = revision_.substr(0, 43) + "#";
+    (void)s->Exec(fmt::format("DELETE FROM sluice_checkpoint WHERE LEFT(revision, {}) = {}",
+                              base.size(), QuoteString(base)));
+    return Status::Ok();
+  }
+
+ private:
+  SessionFactory& sessions_;
+  std::string revision_;
+  ShadowNames names_;
+  ShadowCopyOptions opts_;
+};
+
 // Refusals that only a shadow copy has, and whether a stopped copy can resume.
 Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& spec,
                                const ShadowNames& names) {
@@ -183,8 +232,8 @@ Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& 
   if (!t.foreign_keys.empty() || spec.adds_foreign_key) {
     std::string fks;
     for (const auto& fk : t.foreign_keys) {
-      fks += fmt::format("{}{} ({} -> {})", fks.empty() ? "" : ", ", fk.name, fk.table,
-                         fk.referenced);
+      fks +=
+          fmt::format("{}{} ({} -> {})", fks.empty() ? "" : ", ", fk.name, fk.table, fk.referenced);
     }
     return InputError(fmt::format(
         "{} takes part in foreign keys{}{}: a shadow copy would leave them pointing at the old "
@@ -204,9 +253,10 @@ Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& 
     }
   }
   if (!foreign.empty()) {
-    return InputError(fmt::format("{} has triggers ({}): they would stay behind on the old "
-                                  "table at the swap. Drop them first and re-create them after",
-                                  QuoteTable(t.ref), foreign));
+    return InputError(
+        fmt::format("{} has triggers ({}): they would stay behind on the old "
+                    "table at the swap. Drop them first and re-create them after",
+                    QuoteTable(t.ref), foreign));
   }
   SLUICE_ASSIGN(bool old_exists, TableExists(s, names.old));
   if (old_exists) {
@@ -218,22 +268,34 @@ Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& 
   SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
   if (!shadow_exists) {
     if (ours > 0) {
-      return InputError(fmt::format("copy triggers of an earlier run are left on {} without "
-                                    "their shadow table; drop them: {}",
-                                    QuoteTable(t.ref), Join(DropTriggerSql(names))));
+      return InputError(
+          fmt::format("copy triggers of an earlier run are left on {} without "
+                      "their shadow table; drop them: {}",
+                      QuoteTable(t.ref), Join(DropTriggerSql(names))));
     }
     return false;
   }
   // A stopped run of this same change resumes; anything else is in the way.
-  if (ours == 3) {
-    SLUICE_ASSIGN(std::string want, TargetShape(s, t.ref, spec));
-    SLUICE_ASSIGN(std::string have, CreateStatement(s, names.shadow));
-    if (ShapeWithoutIndexes(have) == want) return true;
+  SLUICE_ASSIGN(std::string want, TargetShape(s, t.ref, spec));
+  SLUICE_ASSIGN(std::string have, CreateStatement(s, names.shadow));
+  std::string have_shape = ShapeWithoutIndexes(have);
+  if (ours == 3 && have_shape == want) return true;
+  // A run killed while it set the copy up (CREATE ... LIKE, its ALTER, the
+  // triggers one by one) never started copying, which needs all three
+  // triggers: drop what it made and start afresh.
+  if (ours < 3) {
+    SLUICE_ASSIGN(std::string original, CreateStatement(s, t.ref));
+    if (have_shape == want || have_shape == ShapeWithoutIndexes(original)) {
+      spdlog::info("{}: an earlier run stopped while setting up its copy; starting afresh",
+                   QuoteTable(t.ref));
+      SLUICE_TRY(CleanUpShadow(s, names, CutOverOptions{}));
+      return false;
+    }
   }
-  return InputError(fmt::format(
-      "{} exists, left by an earlier run of a different change (or by something else). "
-      "Remove it (and the triggers) before running this one: {}",
-      QuoteTable(names.shadow), Join(CleanUpSql(names))));
+  return InputError(
+      fmt::format("{} exists, left by an earlier run of a different change (or by something else). "
+                  "Remove it (and the triggers) before running this one: {}",
+                  QuoteTable(names.shadow), Join(CleanUpSql(names))));
 }
 
 }  // namespace
@@ -251,14 +313,16 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   const std::string where = QuoteTable(req.table);
   if (spec.spec_without_options.empty()) return InputError("empty ALTER spec for " + where);
   if (spec.renames_table) {
-    return InputError(fmt::format("the ALTER renames {}: run RENAME TABLE as its own plain "
-                                  "statement, not inside an online schema change",
-                                  where));
+    return InputError(
+        fmt::format("the ALTER renames {}: run RENAME TABLE as its own plain "
+                    "statement, not inside an online schema change",
+                    where));
   }
   if (spec.drops_primary_key && !spec.adds_primary_key) {
-    return InputError(fmt::format("the ALTER drops the primary key of {} without adding another:"
-                                  " refusing, an online change needs a key to copy and mirror by",
-                                  where));
+    return InputError(
+        fmt::format("the ALTER drops the primary key of {} without adding another:"
+                    " refusing, an online change needs a key to copy and mirror by",
+                    where));
   }
   std::string strategy = req.options.strategy.empty() ? "auto" : req.options.strategy;
   if (strategy == "auto" && !spec.user_algorithm.empty()) {
@@ -267,9 +331,10 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
     if (spec.user_algorithm == "COPY") strategy = "copy";
   }
   if (strategy != "auto" && strategy != "instant" && strategy != "inplace" && strategy != "copy") {
-    return InputError(fmt::format("strategy={} is not available on MySQL/MariaDB (use auto, "
-                                  "instant, inplace or copy)",
-                                  strategy));
+    return InputError(
+        fmt::format("strategy={} is not available on MySQL/MariaDB (use auto, "
+                    "instant, inplace or copy)",
+                    strategy));
   }
 
   ShadowCopyOptions copy_opts;
@@ -288,16 +353,14 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
                                              copy_opts, "forced by strategy=copy");
     if (strategy == "copy") return std::unique_ptr<SchemaChange>(std::move(copy));
     if (strategy != "auto") {
-      return std::unique_ptr<SchemaChange>(new DirectAlter(sessions, req, spec, strategy,
-                                                           "forced by strategy=" + strategy,
-                                                           nullptr));
+      return std::unique_ptr<SchemaChange>(new DirectAlter(
+          sessions, req, spec, strategy, "forced by strategy=" + strategy, nullptr));
     }
     std::vector<std::string> sql = {
         "-- sluice tries ALGORITHM=INSTANT, then ALGORITHM=INPLACE, LOCK=NONE, then a shadow "
         "copy; the server decides",
         DirectAlterSql(req.table, spec, "instant"),
-        "-- if the server refuses INSTANT:",
-        DirectAlterSql(req.table, spec, "inplace"),
+        "-- if the server refuses INSTANT:", DirectAlterSql(req.table, spec, "inplace"),
         "-- if it refuses INPLACE too, a shadow copy:"};
     for (const auto& line : copy->OfflineSql()) {
       sql.push_back(line.rfind("--", 0) == 0 ? line : "--   " + line);
@@ -319,20 +382,25 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   }
   TableInfo table = std::move(inspected).value();
   SLUICE_ASSIGN(ShadowNames names, MakeShadowNames(r.table));
+  SLUICE_ASSIGN(bool swapped, InterruptedSwap(*s, r.table, spec, names));
+  if (swapped) {
+    return std::unique_ptr<SchemaChange>(
+        new FinishInterruptedSwap(sessions, r.revision, names, copy_opts));
+  }
 
   // The copy, planned when chosen: its refusals apply only to it.
   Dialect* d = &dialect;
   SessionFactory* f = &sessions;
-  Fallback plan_copy = [d, f, r, spec, table, names,
-                        copy_opts](const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
+  Fallback plan_copy = [d, f, r, spec, table, names, copy_opts](
+                           const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
     SLUICE_ASSIGN(std::unique_ptr<Session> cs, f->Open());
     SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names));
     ShadowCopyOptions o = copy_opts;
     o.resume = resume;
     return std::unique_ptr<SchemaChange>(new ShadowCopy(*d, *f, r, spec, table, names, o, why));
   };
-  Fallback plan_inplace = [f, r, spec, plan_copy](const std::string& why)
-      -> Result<std::unique_ptr<SchemaChange>> {
+  Fallback plan_inplace =
+      [f, r, spec, plan_copy](const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
     return std::unique_ptr<SchemaChange>(new DirectAlter(*f, r, spec, "inplace", why, plan_copy));
   };
 
@@ -344,8 +412,8 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   SLUICE_ASSIGN(Probe probe, ProbeStrategy(*s, r.table, spec));
   if (probe.strategy == "copy") return plan_copy(probe.reason);
   if (probe.strategy == "inplace") return plan_inplace(probe.reason);
-  return std::unique_ptr<SchemaChange>(new DirectAlter(sessions, r, spec, "instant", probe.reason,
-                                                       plan_inplace));
+  return std::unique_ptr<SchemaChange>(
+      new DirectAlter(sessions, r, spec, "instant", probe.reason, plan_inplace));
 }
 
 }  // namespace sluice::mysql

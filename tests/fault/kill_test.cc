@@ -1,0 +1,176 @@
+// Scenario 1: kill -9 of sluice at random moments, during a chunked backfill
+// and during an online alter (shadow copy with triggers under a concurrent
+// writer). Each trial kills the run once or twice, then reruns it to the end
+// and verifies everything. The seed and every kill moment are printed.
+#include <signal.h>
+
+#include <chrono>
+#include <iostream>
+#include <random>
+
+#include "tests/fault/fault_support.h"
+
+namespace sluice::testing {
+namespace {
+
+constexpr int kTrials = 20;
+constexpr int kRows = 20000;
+
+class KillTest : public FaultTest {
+ protected:
+  // Runs `upgrade head`, killing it 1 or 2 times at random moments within
+  // `span` seconds of its start, then lets a final run finish. Returns the
+  // number of kills that hit a running process.
+  int KillAndResume(const SluiceProject& p, std::mt19937_64& rng, double span,
+                    const std::string& trial) {
+    int hits = 0;
+    int kills = 1 + static_cast<int>(rng() % 2);
+    for (int k = 0; k < kills; ++k) {
+      double at = std::uniform_real_distribution<double>(0.02, span)(rng);
+      auto child = StartSluice(p, {"upgrade", "head", "--lock-wait", "30", "--progress", "none"});
+      if (!child) {
+        ADD_FAILURE() << "could not start sluice";
+        return hits;
+      }
+      SleepSeconds(at);
+      bool running = child->Running();
+      if (running) {
+        child->Signal(SIGKILL);
+        ++hits;
+      }
+      int rc = child->Wait(60);
+      std::cout << "[fault] " << trial << " kill " << k + 1 << " at " << at << " s: "
+                << (running ? "killed" : "had finished") << " (exit " << rc << ")" << std::endl;
+      if (!running) {
+        EXPECT_EQ(rc, 0) << child->Output();
+      }
+    }
+    auto r = Sluice(p, "upgrade head --lock-wait 30 --progress none");
+    EXPECT_EQ(r.exit_code, 0) << trial << ": the rerun failed\n" << r.output;
+    return hits;
+  }
+
+  double TimeUpgrade(const SluiceProject& p) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = Sluice(p, "upgrade head --progress none");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+};
+
+// A backfill UPDATE with its indexes deferred, then an INSERT ... SELECT into
+// a table without a unique key (a repeated chunk would duplicate rows).
+TEST_F(KillTest, KillDuringBackfill) {
+  uint64_t seed = FaultSeed("kill -9 during a backfill");
+  std::mt19937_64 rng(seed);
+  SluiceProject p;
+  p.AddRevision("fk000001", "",
+                "CREATE TABLE t (id BIGINT PRIMARY KEY, v BIGINT NOT NULL, w BIGINT NULL,\n"
+                "  KEY idx_w (w), KEY idx_vw (v, w));\n"
+                "CREATE TABLE archive (aid BIGINT AUTO_INCREMENT PRIMARY KEY,\n"
+                "  src_id BIGINT NOT NULL, v BIGINT NOT NULL);\n"
+                "-- sluice:step chunked=false\n"
+                "INSERT INTO t (id, v) SELECT seq, seq % 1000 FROM seq_1_to_" +
+                    std::to_string(kRows) + ";");
+  p.AddRevision("fk000002", "fk000001",
+                "-- sluice:step batch-size=250 workers=2 defer-indexes=all\n"
+                "UPDATE t SET w = v * 3 + 1 WHERE w IS NULL;\n"
+                "-- sluice:step batch-size=400 workers=2\n"
+                "INSERT INTO archive (src_id, v) SELECT id, v FROM t WHERE id % 2 = 0;");
+  const std::string expected_t =
+      Scalar("SELECT CONCAT(COUNT(*), ':', SUM(CRC32(CONCAT_WS('#', seq, seq % 1000, "
+             "(seq % 1000) * 3 + 1)))) FROM seq_1_to_" + std::to_string(kRows));
+  const std::string expected_archive = "10000:10000:100010000:10000";
+  const FinalState final_state{"fk000002", {"fk000001", "fk000002"}, "t", {"idx_w", "idx_vw"},
+                               {"w"}};
+  auto verify = [&](const std::string& trial) {
+    EXPECT_EQ(ContentHash("t", "id, v, w"), expected_t) << trial << ": t differs";
+    EXPECT_EQ(Scalar("SELECT CONCAT(COUNT(*), ':', COUNT(DISTINCT src_id), ':', SUM(src_id), "
+                     "':', SUM(v = src_id % 1000)) FROM archive"),
+              expected_archive)
+        << trial << ": archive rows lost or duplicated";
+    VerifyFinalState(final_state, trial);
+  };
+
+  ResetDatabase();
+  ASSERT_EQ(Sluice(p, "upgrade fk000001 --progress none").exit_code, 0);
+  double span = TimeUpgrade(p);
+  verify("calibration run");
+  std::cout << "[fault] backfill: an uninterrupted run takes " << span << " s" << std::endl;
+
+  int hits = 0;
+  for (int trial = 1; trial <= kTrials && !HasFatalFailure(); ++trial) {
+    std::string name = "backfill trial " + std::to_string(trial);
+    ResetDatabase();
+    ASSERT_EQ(Sluice(p, "upgrade fk000001 --progress none").exit_code, 0);
+    hits += KillAndResume(p, rng, span, name);
+    verify(name);
+  }
+  std::cout << "[fault] backfill: " << kTrials << " trials, " << hits
+            << " kills of a running sluice" << (HasFailure() ? "; FAILURES above" : ", all verified")
+            << std::endl;
+  EXPECT_GE(hits, kTrials / 2) << "most kills should land while sluice runs";
+}
+
+// A shadow-copy ALTER (triggers, chunked copy, deferred index, cut-over) while
+// a writer updates, inserts and deletes rows, mirroring each write into a
+// second table in the same transaction.
+TEST_F(KillTest, KillDuringOnlineAlter) {
+  uint64_t seed = FaultSeed("kill -9 during an online alter");
+  std::mt19937_64 rng(seed);
+  SluiceProject p;
+  p.AddRevision("ka000001", "",
+                "CREATE TABLE t (id BIGINT PRIMARY KEY, v BIGINT NOT NULL,\n"
+                "  pad VARCHAR(64) NOT NULL DEFAULT 'x', KEY idx_v (v));\n"
+                "-- sluice:step chunked=false\n"
+                "INSERT INTO t (id, v) SELECT seq, seq % 1000 FROM seq_1_to_" +
+                    std::to_string(kRows) + ";");
+  p.AddRevision("ka000002", "ka000001",
+                "-- sluice:step strategy=copy batch-size=500 workers=2\n"
+                "ALTER TABLE t ADD COLUMN z INT NOT NULL DEFAULT 7, ADD INDEX idx_z (z);");
+  const FinalState final_state{"ka000002", {"ka000001", "ka000002"}, "t", {"idx_v", "idx_z"},
+                               {"z"}};
+  int64_t writes = 0, failed_writes = 0;
+  auto trial_run = [&](const std::string& name, bool kill, double span) {
+    ResetDatabase();
+    EXPECT_EQ(Sluice(p, "upgrade ka000001 --progress none").exit_code, 0);
+    if (!MirroredWriter::CreateMirror(conn(), "t", "mirror").ok()) {
+      ADD_FAILURE() << name << ": could not create the mirror table";
+      return 0.0;
+    }
+    MirroredWriter writer(dsn(), "t", "mirror", kRows, rng());
+    writer.Start();
+    double took = 0;
+    int hits = 0;
+    if (kill) {
+      hits = KillAndResume(p, rng, span, name);
+    } else {
+      took = TimeUpgrade(p);
+    }
+    SleepSeconds(0.2);  // writes after the cut-over go to the new table too
+    writer.Stop();
+    writes += writer.committed();
+    failed_writes += writer.failed();
+    EXPECT_GT(writer.committed(), 0);
+    EXPECT_EQ(ContentHash("t", "id, v"), ContentHash("mirror", "id, v"))
+        << name << ": the altered table lost or invented writes";
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE z <> 7"), "0") << name;
+    VerifyFinalState(final_state, name);
+    return kill ? static_cast<double>(hits) : took;
+  };
+
+  double span = trial_run("calibration run", false, 0);
+  std::cout << "[fault] online alter: an uninterrupted run takes " << span << " s" << std::endl;
+  int hits = 0;
+  for (int trial = 1; trial <= kTrials && !HasFatalFailure(); ++trial) {
+    hits += static_cast<int>(trial_run("alter trial " + std::to_string(trial), true, span));
+  }
+  std::cout << "[fault] online alter: " << kTrials << " trials, " << hits
+            << " kills of a running sluice, " << writes << " concurrent writes committed ("
+            << failed_writes << " rolled back)" << (HasFailure() ? "; FAILURES above" : ", all verified")
+            << std::endl;
+  EXPECT_GE(hits, kTrials / 2);
+}
+
+}  // namespace
+}  // namespace sluice::testing
