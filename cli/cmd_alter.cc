@@ -6,9 +6,9 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/run_observers.h"
 #include "engine/db/connection.h"
 #include "engine/exec/run_control.h"
-#include "cli/run_observers.h"
 #include "engine/log.h"
 #include "engine/progress/progress.h"
 
@@ -68,8 +68,7 @@ int RunAlter(CommandContext& ctx) {
   ConnectionFactory sessions(*dsn);
   RunControl control;
   ProgressReporter progress;
-  auto observers =
-      RunObservers::Start(*observer_opts, **dialect, sessions, control, progress);
+  auto observers = RunObservers::Start(*observer_opts, **dialect, sessions, control, progress);
   if (!observers.ok()) return Fail(observers.error());
   req.throttler = &(*observers)->throttler();
   auto plan = (*dialect)->PlanSchemaChange(sessions, req, /*offline=*/false);
@@ -89,17 +88,17 @@ int RunAlter(CommandContext& ctx) {
 Command MakeAlterCommand() {
   Command c;
   c.name = "alter";
-  c.synopsis = "TABLE \"ALTER SPEC\" [--strategy S] [--workers N] [--batch-size N] "
-               "[--postpone-cut-over] [--keep-old-table] [--sql]";
+  c.synopsis =
+      "TABLE \"ALTER SPEC\" [--strategy S] [--workers N] [--batch-size N] "
+      "[--postpone-cut-over] [--keep-old-table] [--sql]";
   c.summary = "ad-hoc online schema change (instant, inplace or shadow copy)";
   c.add_options = [](po::options_description& o) {
-    o.add_options()
-        ("strategy", po::value<std::string>(), "auto|instant|inplace|copy|native")
-        ("workers", po::value<int>(), "copy workers (default 4)")
-        ("batch-size", po::value<int>(), "rows per copy chunk to start with (default 10000)")
-        ("postpone-cut-over", po::bool_switch(), "after the copy, wait for `sluice cut-over`")
-        ("keep-old-table", po::bool_switch(), "keep the original table as _<t>_old")
-        ("sql", po::bool_switch(), "print what would run, connect to nothing");
+    o.add_options()("strategy", po::value<std::string>(), "auto|instant|inplace|copy|native")(
+        "workers", po::value<int>(), "copy workers (default 4)")(
+        "batch-size", po::value<int>(), "rows per copy chunk to start with (default 10000)")(
+        "postpone-cut-over", po::bool_switch(), "after the copy, wait for `sluice cut-over`")(
+        "keep-old-table", po::bool_switch(), "keep the original table as _<t>_old")(
+        "sql", po::bool_switch(), "print what would run, connect to nothing");
     AddRunObserverOptions(o);
   };
   c.run = RunAlter;

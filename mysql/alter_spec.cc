@@ -70,8 +70,8 @@ void AnalyseClause(const std::vector<Token>& c, AlterSpec& out) {
       out.drops_primary_key = true;
     } else if (c.size() > 1 &&
                (IsWord(c[1], "INDEX") || IsWord(c[1], "KEY") || IsWord(c[1], "FOREIGN") ||
-                IsWord(c[1], "CONSTRAINT") || IsWord(c[1], "CHECK") ||
-                IsWord(c[1], "PARTITION") || IsWord(c[1], "SYSTEM"))) {
+                IsWord(c[1], "CONSTRAINT") || IsWord(c[1], "CHECK") || IsWord(c[1], "PARTITION") ||
+                IsWord(c[1], "SYSTEM"))) {
       // not a column
     } else {
       size_t i = SkipColumnWords(c, 1);

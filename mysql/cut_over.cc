@@ -45,9 +45,10 @@ Status ExecWithShortLock(Session& s, const std::string& sql, const CutOverOption
     if (r.ok()) return Status::Ok();
     last = r.error();
     if (last.code != kLockWaitTimeout && last.code != kDeadlock) return last;
-    spdlog::warn("{}: attempt {}/{} could not get the metadata lock within {} s ({}); "
-                 "retrying in {} ms",
-                 what, attempt, opts.attempts, opts.lock_wait_timeout_s, last.message, backoff);
+    spdlog::warn(
+        "{}: attempt {}/{} could not get the metadata lock within {} s ({}); "
+        "retrying in {} ms",
+        what, attempt, opts.attempts, opts.lock_wait_timeout_s, last.message, backoff);
     if (attempt == opts.attempts) break;
     if (!control.SleepFor(std::chrono::milliseconds(backoff))) {
       return RuntimeError(fmt::format("{}: stopped while waiting for the metadata lock", what));
@@ -64,8 +65,8 @@ Status ExecWithShortLock(Session& s, const std::string& sql, const CutOverOption
 }
 
 Status CutOver(Session& s, const ShadowNames& n, const CutOverOptions& opts, RunControl& control) {
-  SLUICE_TRY(ExecWithShortLock(s, CutOverSql(n), opts, control,
-                               "cut-over of " + QuoteTable(n.table)));
+  SLUICE_TRY(
+      ExecWithShortLock(s, CutOverSql(n), opts, control, "cut-over of " + QuoteTable(n.table)));
   spdlog::info("cut-over: {} is now the altered table; the original is {}", QuoteTable(n.table),
                QuoteTable(n.old));
   return Status::Ok();
@@ -92,17 +93,17 @@ Status CleanUpShadow(Session& s, const ShadowNames& n, const CutOverOptions& opt
     if (!st.ok()) {
       // Keep the shadow: with the triggers still there, writes to t need it.
       Error e = st.error();
-      e.message += fmt::format("; the triggers and {} are still there. Remove them by hand "
-                               "once the lock is free: {}",
-                               QuoteTable(n.shadow), JoinSql(CleanUpSql(n)));
+      e.message += fmt::format(
+          "; the triggers and {} are still there. Remove them by hand "
+          "once the lock is free: {}",
+          QuoteTable(n.shadow), JoinSql(CleanUpSql(n)));
       return e;
     }
   }
   auto r = s.Exec("DROP TABLE IF EXISTS " + QuoteTable(n.shadow));
   if (!r.ok()) {
     Error e = r.error();
-    e.message = fmt::format("cannot drop {}: {}; drop it by hand", QuoteTable(n.shadow),
-                            e.message);
+    e.message = fmt::format("cannot drop {}: {}; drop it by hand", QuoteTable(n.shadow), e.message);
     return e;
   }
   spdlog::info("cleaned up: dropped the copy triggers and {}", QuoteTable(n.shadow));

@@ -12,8 +12,8 @@
 #include "engine/exec/run_control.h"
 #include "engine/log.h"
 #include "engine/progress/progress.h"
-#include "engine/state/checkpoint_store.h"
 #include "engine/sql/quote.h"
+#include "engine/state/checkpoint_store.h"
 #include "engine/throttle/throttler.h"
 #include "mysql/triggers.h"
 
@@ -216,8 +216,7 @@ std::vector<std::string> ShadowCopy::OfflineSql() const {
   return out;
 }
 
-void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase,
-                         uint64_t rows_done) {
+void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase, uint64_t rows_done) {
   ProgressSnapshot s;
   s.revision = req_.revision;
   s.step = req_.step_index;
@@ -235,14 +234,16 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   Status st = RunSteps(control, progress);
   if (st.ok() || swapped_) return st;
   if (control.stopping() && !control.aborted()) {
-    spdlog::warn("stopped: {} and the triggers stay in place; run the same alter again to "
-                 "resume the copy from its checkpoint",
-                 QuoteTable(names_.shadow));
+    spdlog::warn(
+        "stopped: {} and the triggers stay in place; run the same alter again to "
+        "resume the copy from its checkpoint",
+        QuoteTable(names_.shadow));
     return st;
   }
   auto s = sessions_.Open();
   if (!s.ok()) return st;
-  if (!checkpoint_key_.empty()) (void)CheckpointStore::Clear(**s, kCheckpointTable, checkpoint_key_);
+  if (!checkpoint_key_.empty())
+    (void)CheckpointStore::Clear(**s, kCheckpointTable, checkpoint_key_);
   Status cleaned = CleanUpShadow(**s, names_, opts_.cut_over);
   if (!cleaned.ok()) {
     Error e = st.error();
@@ -276,8 +277,8 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
 }
 
 Status ShadowCopy::CreateShadow(Session& s) {
-  SLUICE_TRY(s.Exec(fmt::format("CREATE TABLE {} LIKE {}", QuoteTable(names_.shadow),
-                                QuoteTable(names_.table))));
+  SLUICE_TRY(s.Exec(
+      fmt::format("CREATE TABLE {} LIKE {}", QuoteTable(names_.shadow), QuoteTable(names_.table))));
   auto r = s.Exec(
       fmt::format("ALTER TABLE {} {}", QuoteTable(names_.shadow), spec_.spec_without_options));
   if (!r.ok()) {
@@ -360,12 +361,12 @@ Status ShadowCopy::PickCheckpointKey(Session& s) {
   // triggers were created, so a resume finds them and a fresh run (new
   // triggers) starts clean even where an earlier run of the same alter
   // finished.
-  SLUICE_ASSIGN(ResultSet rs,
-                s.Query(fmt::format("SELECT DATE_FORMAT(CREATED, '%Y%m%d%H%i%s%f') FROM "
-                                    "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {} AND "
-                                    "TRIGGER_NAME = {}",
-                                    QuoteString(names_.table.schema),
-                                    QuoteString(names_.insert_trigger))));
+  SLUICE_ASSIGN(
+      ResultSet rs,
+      s.Query(fmt::format("SELECT DATE_FORMAT(CREATED, '%Y%m%d%H%i%s%f') FROM "
+                          "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {} AND "
+                          "TRIGGER_NAME = {}",
+                          QuoteString(names_.table.schema), QuoteString(names_.insert_trigger))));
   std::string token = rs.rows.empty() ? "" : rs.rows[0][0].value_or("");
   constexpr size_t kMaxKey = 64;  // sluice_checkpoint.revision
   std::string base = req_.revision.substr(0, kMaxKey - token.size() - 1);
@@ -387,9 +388,9 @@ Status ShadowCopy::CopyRows(RunControl& control, ProgressReporter& progress) {
     targets += (targets.empty() ? "" : ", ") + QuoteIdent(c.target);
     values += (values.empty() ? "" : ", ") + plan_.SourceExpr(c, "");
   }
-  data.statement = fmt::format("INSERT IGNORE INTO {} ({}) SELECT {} FROM {} LOCK IN SHARE MODE",
-                               QuoteTable(names_.shadow), targets, values,
-                               QuoteTable(names_.table));
+  data.statement =
+      fmt::format("INSERT IGNORE INTO {} ({}) SELECT {} FROM {} LOCK IN SHARE MODE",
+                  QuoteTable(names_.shadow), targets, values, QuoteTable(names_.table));
   data.options.workers = opts_.workers;
   data.options.batch_size = opts_.batch_size;
   data.options.key = plan_.key_index == "PRIMARY" ? "" : plan_.key_index;
@@ -404,8 +405,7 @@ Status ShadowCopy::CopyRows(RunControl& control, ProgressReporter& progress) {
   return Status::Ok();
 }
 
-Status ShadowCopy::AddDeferredIndexes(Session& s, RunControl& control,
-                                      ProgressReporter& progress) {
+Status ShadowCopy::AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress) {
   if (!control.WaitWhilePaused()) return RuntimeError("stopped before adding the indexes");
   SLUICE_ASSIGN(std::string create, ShowCreate(s, names_.shadow));
   std::vector<IndexDefinition> present = SecondaryIndexes(create);
@@ -442,13 +442,12 @@ Status ShadowCopy::DuplicatesError(Session& s, const Error& cause) {
     auto rs = s.Query(fmt::format(
         "SELECT CONCAT_WS(', ', {}), COUNT(*) FROM {} WHERE {} GROUP BY {} HAVING COUNT(*) > 1 "
         "LIMIT 5",
-        sql::QuoteIdentList(cols), QuoteTable(names_.shadow), not_null,
-        sql::QuoteIdentList(cols)));
+        sql::QuoteIdentList(cols), QuoteTable(names_.shadow), not_null, sql::QuoteIdentList(cols)));
     if (!rs.ok()) continue;
     for (const auto& row : rs->rows) {
-      found += fmt::format("{}{} ({}) = ({}) in {} rows", found.empty() ? "" : "; ", d.name,
-                           sql::QuoteIdentList(cols), row[0].value_or("NULL"),
-                           row[1].value_or("?"));
+      found +=
+          fmt::format("{}{} ({}) = ({}) in {} rows", found.empty() ? "" : "; ", d.name,
+                      sql::QuoteIdentList(cols), row[0].value_or("NULL"), row[1].value_or("?"));
     }
   }
   Error e = cause;
@@ -494,9 +493,10 @@ Status ShadowCopy::IndexAndVerify(Session& s, RunControl& control, ProgressRepor
 
 Status ShadowCopy::WaitForCutOver(RunControl& control, ProgressReporter& progress) {
   if (!opts_.postpone_cut_over) return Status::Ok();
-  spdlog::info("copy done; the triggers keep {} in sync. Waiting for `sluice cut-over` "
-               "(or the control socket's cut-over command)",
-               QuoteTable(names_.shadow));
+  spdlog::info(
+      "copy done; the triggers keep {} in sync. Waiting for `sluice cut-over` "
+      "(or the control socket's cut-over command)",
+      QuoteTable(names_.shadow));
   Publish(progress, "waiting for cut-over", table_.estimated_rows);
   while (!control.cut_over_requested()) {
     if (!control.SleepFor(std::chrono::milliseconds(500))) {

@@ -31,11 +31,11 @@ std::vector<IndexDefinition> SecondaryIndexes(const std::string& create_statemen
 std::string ShapeWithoutIndexes(const std::string& create_statement);
 
 struct ShadowCopyOptions {
-  int workers = 4;          // parallel copy workers
-  int batch_size = 10000;   // starting rows per copy chunk (adaptive afterwards)
+  int workers = 4;         // parallel copy workers
+  int batch_size = 10000;  // starting rows per copy chunk (adaptive afterwards)
   bool postpone_cut_over = false;
   bool keep_old_table = false;
-  bool resume = false;      // _t_new and the triggers exist from a stopped run
+  bool resume = false;  // _t_new and the triggers exist from a stopped run
   CutOverOptions cut_over;
   ChecksumOptions checksum;
 };

@@ -28,8 +28,8 @@ const ColumnInfo* FindColumnNoCase(const TableInfo& t, const std::string& name) 
 
 bool IsBinaryType(const ColumnInfo& c) {
   const std::string& d = c.data_type;
-  return d == "binary" || d == "varbinary" || d == "tinyblob" || d == "blob" ||
-         d == "mediumblob" || d == "longblob";
+  return d == "binary" || d == "varbinary" || d == "tinyblob" || d == "blob" || d == "mediumblob" ||
+         d == "longblob";
 }
 
 bool IsTextType(const ColumnInfo& c) {
@@ -73,11 +73,11 @@ std::string SelectList(const CopyPlan& p) {
 }
 
 std::string InsertSelect(const CopyPlan& p, const chunk::KeyRange& range, bool ignore) {
-  return fmt::format("INSERT {}INTO {} ({}) SELECT {} FROM {} FORCE INDEX ({}) WHERE {} "
-                     "LOCK IN SHARE MODE",
-                     ignore ? "IGNORE " : "", QuoteTable(p.names.shadow), TargetList(p),
-                     SelectList(p), QuoteTable(p.names.table), QuoteIdent(p.key_index),
-                     RangeWhere(p.old_spec, range));
+  return fmt::format(
+      "INSERT {}INTO {} ({}) SELECT {} FROM {} FORCE INDEX ({}) WHERE {} "
+      "LOCK IN SHARE MODE",
+      ignore ? "IGNORE " : "", QuoteTable(p.names.shadow), TargetList(p), SelectList(p),
+      QuoteTable(p.names.table), QuoteIdent(p.key_index), RangeWhere(p.old_spec, range));
 }
 
 }  // namespace
@@ -139,9 +139,10 @@ Result<CopyPlan> MakeCopyPlan(const ShadowNames& names, const TableInfo& old_tab
 
   const IndexInfo* key = old_table.ChunkableKey();
   if (key == nullptr) {
-    return InputError(fmt::format("table {} has no primary key or unique key over NOT NULL "
-                                  "columns to copy it in chunks by; add one first",
-                                  QuoteTable(old_table.ref)));
+    return InputError(
+        fmt::format("table {} has no primary key or unique key over NOT NULL "
+                    "columns to copy it in chunks by; add one first",
+                    QuoteTable(old_table.ref)));
   }
   p.key_index = key->name;
   p.old_key = key->columns;
@@ -166,9 +167,10 @@ Result<CopyPlan> MakeCopyPlan(const ShadowNames& names, const TableInfo& old_tab
     unique_in_new |= same;
   }
   if (!unique_in_new) {
-    return InputError(fmt::format("after the ALTER, ({}) is no longer a unique key of {}: a "
-                                  "shadow copy needs the key it chunks on in both tables",
-                                  QuoteIdentList(p.new_key), QuoteTable(old_table.ref)));
+    return InputError(
+        fmt::format("after the ALTER, ({}) is no longer a unique key of {}: a "
+                    "shadow copy needs the key it chunks on in both tables",
+                    QuoteIdentList(p.new_key), QuoteTable(old_table.ref)));
   }
   // MariaDB's range optimizer needs composite bounds spelled out.
   SLUICE_ASSIGN(p.old_spec, chunk::KeySpec::Make(old_table, ChunkKey{p.old_key, false},

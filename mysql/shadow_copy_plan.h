@@ -27,9 +27,9 @@ inline constexpr const char* kStrictCopySqlMode =
 
 // The tables and triggers of one shadow copy of `table`.
 struct ShadowNames {
-  TableRef table;   // t (schema always filled in)
-  TableRef shadow;  // _t_new
-  TableRef old;     // _t_old
+  TableRef table;              // t (schema always filled in)
+  TableRef shadow;             // _t_new
+  TableRef old;                // _t_old
   std::string insert_trigger;  // _t_ins
   std::string update_trigger;  // _t_upd
   std::string delete_trigger;  // _t_del
@@ -39,12 +39,12 @@ Result<ShadowNames> MakeShadowNames(const TableRef& table);
 
 // One new column filled from the old table.
 struct CopyColumn {
-  std::string target;    // column in the new table
-  std::string source;    // column in the old table (differs after CHANGE/RENAME COLUMN)
-  std::string fill;      // NULL -> NOT NULL: the new column's DEFAULT expression, else empty
-  bool same_type = true; // identical column type: compared raw by the checksum
-  std::string cast_as;   // else: the CAST target both sides are compared as
-  bool text = false;     // a character type (PlanCopy narrows it to a changed charset): compared as utf8mb4
+  std::string target;     // column in the new table
+  std::string source;     // column in the old table (differs after CHANGE/RENAME COLUMN)
+  std::string fill;       // NULL -> NOT NULL: the new column's DEFAULT expression, else empty
+  bool same_type = true;  // identical column type: compared raw by the checksum
+  std::string cast_as;    // else: the CAST target both sides are compared as
+  bool text = false;      // text whose charset the ALTER changes: compared as utf8mb4
 };
 
 struct CopyPlan {

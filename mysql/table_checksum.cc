@@ -91,8 +91,7 @@ Result<std::optional<KeyTuple>> NextChunkUpper(Session& s, const CopyPlan& p,
                 s.Query(fmt::format("SELECT {} FROM {} FORCE INDEX ({}) WHERE {} ORDER BY {} "
                                     "LIMIT 1 OFFSET {}",
                                     sql::QuoteIdentList(p.old_key), QuoteTable(p.names.table),
-                                    QuoteIdent(p.key_index),
-                                    RangeWhere(p.old_spec, from),
+                                    QuoteIdent(p.key_index), RangeWhere(p.old_spec, from),
                                     sql::QuoteIdentList(p.old_key), rows - 1)));
   if (rs.rows.empty()) return std::optional<KeyTuple>();
   return std::optional<KeyTuple>(rs.rows[0]);

@@ -37,8 +37,8 @@ Result<std::optional<KeyTuple>> NextChunkUpper(Session& s, const CopyPlan& p,
                                                const std::optional<KeyTuple>& lower, int rows);
 
 struct ChecksumOptions {
-  int chunk_rows = 20000;  // keys per checksum chunk
-  int recopy_attempts = 2; // re-copies of a mismatching chunk before giving up
+  int chunk_rows = 20000;   // keys per checksum chunk
+  int recopy_attempts = 2;  // re-copies of a mismatching chunk before giving up
 };
 
 struct ChecksumReport {

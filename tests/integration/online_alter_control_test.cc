@@ -120,11 +120,14 @@ TEST_F(ControlTest, PostponedCutOverWaitsAndKeepsTheShadowInSync) {
   progress_.AddSink(sink);
   Outcome o;
   std::thread run([&] { o = Run(req); });
-  for (int i = 0; i < 300 && !waiting; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 300 && !waiting; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_TRUE(waiting.load());
   auto writer = NewConnection();
-  ASSERT_TRUE(writer->Exec("INSERT INTO orders (customer, amount, note) VALUES (1, 2, "
-                           "'after copy')").ok());
+  ASSERT_TRUE(writer
+                  ->Exec("INSERT INTO orders (customer, amount, note) VALUES (1, 2, "
+                         "'after copy')")
+                  .ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_TRUE(TableExists("_orders_new"));  // not swapped yet
   control_->RequestCutOver();

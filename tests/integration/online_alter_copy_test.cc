@@ -57,8 +57,9 @@ class Writer {
         sql.replace(sql.find("{t}"), 3, t);
         // Inserts take the same id in both tables.
         if (sql.rfind("INSERT", 0) == 0 && std::string(t) == "expected") {
-          sql = "INSERT INTO expected (id, customer, amount, note) VALUES (LAST_INSERT_ID(), 5, "
-                "9.5, 'live')";
+          sql =
+              "INSERT INTO expected (id, customer, amount, note) VALUES (LAST_INSERT_ID(), 5, "
+              "9.5, 'live')";
         }
         auto r = ok ? c_->Exec(sql) : Result<ExecResult>(RuntimeError("begin failed"));
         if (!r.ok()) {
@@ -90,8 +91,8 @@ TEST_F(CopyTest, ConcurrentWriterLosesNothing) {
   Exec("INSERT INTO expected SELECT * FROM orders");
   Writer writer(NewConnection());
   tuning_.checksum.chunk_rows = 700;
-  auto o = Alter("orders", "ADD COLUMN flag INT NOT NULL DEFAULT 7, MODIFY note VARCHAR(60)",
-                 "copy");
+  auto o =
+      Alter("orders", "ADD COLUMN flag INT NOT NULL DEFAULT 7, MODIFY note VARCHAR(60)", "copy");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // writes after the swap too
   writer.Stop();
   ASSERT_TRUE(o.ok) << o.error;
@@ -104,8 +105,9 @@ TEST_F(CopyTest, ConcurrentWriterLosesNothing) {
 }
 
 TEST_F(CopyTest, CompoundAndVarcharPrimaryKeys) {
-  Exec("CREATE TABLE c (tenant INT NOT NULL, code VARCHAR(20) NOT NULL, v INT, "
-       "PRIMARY KEY (tenant, code))");
+  Exec(
+      "CREATE TABLE c (tenant INT NOT NULL, code VARCHAR(20) NOT NULL, v INT, "
+      "PRIMARY KEY (tenant, code))");
   Exec("INSERT INTO c SELECT seq % 7, CONCAT('k''', seq, 'é'), seq FROM seq_1_to_2000");
   std::string before = Checksum("c", "tenant, code, v");
   auto o = Alter("c", "MODIFY v BIGINT", "copy");
@@ -114,12 +116,13 @@ TEST_F(CopyTest, CompoundAndVarcharPrimaryKeys) {
 }
 
 TEST_F(CopyTest, EnumChangeAndUtf8ToUtf8mb4) {
-  Exec("CREATE TABLE e (id INT PRIMARY KEY, s ENUM('a','b') NOT NULL, t VARCHAR(20) CHARACTER "
-       "SET utf8mb3) DEFAULT CHARSET=utf8mb3");
+  Exec(
+      "CREATE TABLE e (id INT PRIMARY KEY, s ENUM('a','b') NOT NULL, t VARCHAR(20) CHARACTER "
+      "SET utf8mb3) DEFAULT CHARSET=utf8mb3");
   Exec("INSERT INTO e SELECT seq, IF(seq % 2, 'a', 'b'), CONCAT('žluť', seq) FROM seq_1_to_1000");
   std::string before = Checksum("e", "id, s, t");
-  auto o = Alter("e", "MODIFY s ENUM('a','b','c') NOT NULL, CONVERT TO CHARACTER SET utf8mb4",
-                 "copy");
+  auto o =
+      Alter("e", "MODIFY s ENUM('a','b','c') NOT NULL, CONVERT TO CHARACTER SET utf8mb4", "copy");
   ASSERT_TRUE(o.ok) << o.error;
   EXPECT_EQ(Checksum("e", "id, s, t"), before);
   EXPECT_NE(ShowCreate("e").find("utf8mb4"), std::string::npos);
@@ -127,11 +130,13 @@ TEST_F(CopyTest, EnumChangeAndUtf8ToUtf8mb4) {
 
 TEST_F(CopyTest, FractionalSecondsAndZeroDatesUnderTheTablesSqlMode) {
   Exec("SET SESSION sql_mode = ''");
-  Exec("CREATE TABLE d (id INT PRIMARY KEY, dt DATETIME(6) NOT NULL, ts TIMESTAMP(3) NULL, "
-       "d DATE NOT NULL)");
-  Exec("INSERT INTO d VALUES (1, '2024-02-29 23:59:59.123456', '2024-01-01 00:00:00.5', "
-       "'2024-01-01'), (2, '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00'), (3, "
-       "'2024-05-00 10:00:00', NULL, '2024-00-10')");
+  Exec(
+      "CREATE TABLE d (id INT PRIMARY KEY, dt DATETIME(6) NOT NULL, ts TIMESTAMP(3) NULL, "
+      "d DATE NOT NULL)");
+  Exec(
+      "INSERT INTO d VALUES (1, '2024-02-29 23:59:59.123456', '2024-01-01 00:00:00.5', "
+      "'2024-01-01'), (2, '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00'), (3, "
+      "'2024-05-00 10:00:00', NULL, '2024-00-10')");
   std::string before = Checksum("d", "id, dt, ts, d");
   auto o = Alter("d", "ADD COLUMN x INT NULL", "copy");
   ASSERT_TRUE(o.ok) << o.error;
@@ -140,8 +145,9 @@ TEST_F(CopyTest, FractionalSecondsAndZeroDatesUnderTheTablesSqlMode) {
 }
 
 TEST_F(CopyTest, GeneratedColumnsAreComputedNotCopied) {
-  Exec("CREATE TABLE g (id INT PRIMARY KEY, a INT NOT NULL, v INT AS (a * 2) VIRTUAL, "
-       "s INT AS (a + 1) STORED)");
+  Exec(
+      "CREATE TABLE g (id INT PRIMARY KEY, a INT NOT NULL, v INT AS (a * 2) VIRTUAL, "
+      "s INT AS (a + 1) STORED)");
   Exec("INSERT INTO g (id, a) SELECT seq, seq FROM seq_1_to_1000");
   auto o = Alter("g", "MODIFY a BIGINT NOT NULL, ADD COLUMN w INT AS (a * 3) STORED", "copy");
   ASSERT_TRUE(o.ok) << o.error;

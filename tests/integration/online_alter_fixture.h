@@ -74,12 +74,15 @@ class OnlineAlterTest : public TestDatabase {
   }
 
   bool TableExists(const std::string& t) {
-    return Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
-                  "DATABASE() AND TABLE_NAME = '" + t + "'") != "0";
+    return Scalar(
+               "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+               "DATABASE() AND TABLE_NAME = '" +
+               t + "'") != "0";
   }
   std::string Triggers() {
-    return Scalar("SELECT COALESCE(GROUP_CONCAT(TRIGGER_NAME ORDER BY TRIGGER_NAME), '') FROM "
-                  "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()");
+    return Scalar(
+        "SELECT COALESCE(GROUP_CONCAT(TRIGGER_NAME ORDER BY TRIGGER_NAME), '') FROM "
+        "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()");
   }
   std::string ShowCreate(const std::string& t) {
     auto r = conn().Query("SHOW CREATE TABLE `" + t + "`");
@@ -92,11 +95,14 @@ class OnlineAlterTest : public TestDatabase {
   }
   // `n` rows in orders(id, customer, amount, note), 3 secondary indexes.
   void MakeOrders(int n, const std::string& table = "orders") {
-    Exec("CREATE TABLE `" + table + "` (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, customer INT "
+    Exec("CREATE TABLE `" + table +
+         "` (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, customer INT "
          "NOT NULL, amount DECIMAL(10,2) NOT NULL, note VARCHAR(40) NULL, KEY (customer), "
          "KEY (amount), KEY (note))");
-    Exec("INSERT INTO `" + table + "` (customer, amount, note) SELECT seq % 97, seq * 1.25, "
-         "CONCAT('n', seq) FROM seq_1_to_" + std::to_string(n));
+    Exec("INSERT INTO `" + table +
+         "` (customer, amount, note) SELECT seq % 97, seq * 1.25, "
+         "CONCAT('n', seq) FROM seq_1_to_" +
+         std::to_string(n));
   }
 
   mysql::MysqlDialect dialect_;

@@ -60,8 +60,8 @@ TEST_F(StrategyTest, StrategyOverrides) {
 
 TEST_F(StrategyTest, OfflinePlanNeedsNoServer) {
   ConnectionFactory nowhere(Dsn{});
-  auto plan = mysql::PlanOnlineAlter(dialect_, nowhere, Request("orders", "ADD COLUMN x INT"),
-                                     true);
+  auto plan =
+      mysql::PlanOnlineAlter(dialect_, nowhere, Request("orders", "ADD COLUMN x INT"), true);
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   auto sql = (*plan)->OfflineSql();
   ASSERT_GE(sql.size(), 4u);
@@ -90,8 +90,9 @@ TEST_F(RefusalTest, NoKeyToChunkOn) {
 
 TEST_F(RefusalTest, ForeignKeysToOrFromTheTable) {
   MakeOrders(10);
-  Exec("CREATE TABLE order_lines (id INT PRIMARY KEY, order_id INT NOT NULL, FOREIGN KEY (order_id) "
-       "REFERENCES orders (id))");
+  Exec(
+      "CREATE TABLE order_lines (id INT PRIMARY KEY, order_id INT NOT NULL, FOREIGN KEY (order_id) "
+      "REFERENCES orders (id))");
   ExpectRefused("orders", "MODIFY note VARCHAR(80)", "foreign key");
   ExpectRefused("order_lines", "MODIFY order_id INT NOT NULL COMMENT 'x', FORCE", "foreign key");
 }

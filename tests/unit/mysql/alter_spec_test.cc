@@ -12,11 +12,13 @@ AlterSpec Parse(const std::string& s) {
 }
 
 TEST(AlterSpecTest, SplitsTopLevelClausesAndStripsAlgorithmAndLock) {
-  AlterSpec a = Parse("ADD COLUMN x DECIMAL(10,2) NOT NULL DEFAULT 0, ADD INDEX i (x, y), "
-                      "ALGORITHM=COPY, LOCK=SHARED;");
+  AlterSpec a = Parse(
+      "ADD COLUMN x DECIMAL(10,2) NOT NULL DEFAULT 0, ADD INDEX i (x, y), "
+      "ALGORITHM=COPY, LOCK=SHARED;");
   ASSERT_EQ(a.clauses.size(), 4u);
   EXPECT_EQ(a.clauses[0], "ADD COLUMN x DECIMAL(10,2) NOT NULL DEFAULT 0");
-  EXPECT_EQ(a.spec_without_options, "ADD COLUMN x DECIMAL(10,2) NOT NULL DEFAULT 0, ADD INDEX i (x, y)");
+  EXPECT_EQ(a.spec_without_options,
+            "ADD COLUMN x DECIMAL(10,2) NOT NULL DEFAULT 0, ADD INDEX i (x, y)");
   EXPECT_EQ(a.user_algorithm, "COPY");
 }
 

@@ -38,9 +38,9 @@ struct Fixture {
     old_t.indexes = {Pk({"id"})};
     new_t = old_t;
     new_t.ref = {"db", "_orders_new"};
-    new_t.columns[2] = Col("qty", "int(11)", false);                 // NULL -> NOT NULL
-    new_t.columns[1] = Col("title", "varchar(40)", true);            // CHANGE name title
-    new_t.columns.push_back(Col("note", "text", true));              // ADD COLUMN
+    new_t.columns[2] = Col("qty", "int(11)", false);       // NULL -> NOT NULL
+    new_t.columns[1] = Col("title", "varchar(40)", true);  // CHANGE name title
+    new_t.columns.push_back(Col("note", "text", true));    // ADD COLUMN
     names = *MakeShadowNames({"db", "orders"});
   }
   CopyPlan Plan() {
@@ -87,10 +87,10 @@ TEST(ShadowCopyPlanTest, CompoundVarcharKeyRange) {
   auto p = MakeCopyPlan(f.names, f.old_t, f.new_t, {{"name", "title"}}, {});
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->new_key, (std::vector<std::string>{"tenant", "code"}));
-  EXPECT_EQ(DeleteShadowChunkSql(*p, {KeyTuple{Cell("1"), Cell("a'b")},
-                                      KeyTuple{Cell("2"), Cell("z")}}),
-            "DELETE FROM `db`.`_orders_new` WHERE ((`tenant` > 1) OR (`tenant` = 1 AND `code` > "
-            "'a''b')) AND ((`tenant` < 2) OR (`tenant` = 2 AND `code` <= 'z'))");
+  EXPECT_EQ(
+      DeleteShadowChunkSql(*p, {KeyTuple{Cell("1"), Cell("a'b")}, KeyTuple{Cell("2"), Cell("z")}}),
+      "DELETE FROM `db`.`_orders_new` WHERE ((`tenant` > 1) OR (`tenant` = 1 AND `code` > "
+      "'a''b')) AND ((`tenant` < 2) OR (`tenant` = 2 AND `code` <= 'z'))");
 }
 
 TEST(ShadowCopyPlanTest, RefusesWhenTheKeyDoesNotSurvive) {
