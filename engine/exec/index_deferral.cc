@@ -117,7 +117,12 @@ Status IndexDeferral::DropRecorded(Session& s, const TableInfo& t,
       "for tables that do not serve reads yet",
       fmt::join(present, ", "), t.ref.schema, t.ref.name);
   WarnAboutReads(s, t, dropping);
-  for (const std::string& sql : dialect_.DropIndexSql(t.ref, present)) SLUICE_TRY(s.Exec(sql));
+  for (const std::string& sql : dialect_.DropIndexSql(t.ref, present)) {
+    auto r = s.Exec(sql);
+    // 1091: an earlier attempt whose connection was lost (killed) did drop it
+    // (`t` was inspected before that attempt); the record above restores it.
+    if (!r.ok() && r.error().code != 1091) return r.error();
+  }
   return Status::Ok();
 }
 
