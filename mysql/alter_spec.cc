@@ -93,6 +93,14 @@ Result<AlterSpec> ParseAlterSpec(const std::string& spec) {
   size_t e = spec.find_last_not_of(" \t\r\n;");
   out.spec = b == std::string::npos ? "" : spec.substr(b, e - b + 1);
   SLUICE_ASSIGN(std::vector<Token> tokens, sql::Tokenize(out.spec));
+  // One statement's clauses only: a ';' would start another statement (and
+  // after ALGORITHM=... it was dropped silently with that clause).
+  for (const Token& t : tokens) {
+    if (t.kind == TokenKind::kSymbol && t.text == ";") {
+      return InputError("the ALTER spec holds a ';': give the clauses of one ALTER TABLE, "
+                        "not several statements");
+    }
+  }
 
   std::vector<std::vector<Token>> clauses(1);
   for (const Token& t : tokens) {
