@@ -77,19 +77,21 @@ DELIMITER ;
 SQL
 }
 
-engine() {  # engine REVISION STATEMENT [defer] -> prints "seconds rss_kib"
+engine() {  # engine REVISION STATEMENT [defer] -> prints "seconds rss_kib cpu_seconds"
   local out
   out=$( { /usr/bin/time -v "$DRIVER" "$DSN" "$1" "$2" "$WORKERS" "$BATCH" 0.5 "${3:-}"; } 2>&1 )
-  local secs rss
+  local secs rss user sys
   secs=$(sed -n 's/.*engine_seconds=\([0-9.]*\).*/\1/p' <<<"$out")
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' <<<"$out")
+  user=$(sed -n 's/.*User time (seconds): \([0-9.]*\).*/\1/p' <<<"$out")
+  sys=$(sed -n 's/.*System time (seconds): \([0-9.]*\).*/\1/p' <<<"$out")
   if [ -z "$secs" ]; then echo "engine run failed:" >&2; echo "$out" >&2; exit 1; fi
-  echo "$secs $rss"
+  echo "$secs $rss $(echo "$user + $sys" | bc -l)"
 }
 
 echo "== peak RSS at $SMALL_ROWS rows"
 setup "$SMALL_ROWS"
-read -r _ rss_small < <(engine rss_small "UPDATE orders SET total = price_cents * quantity")
+read -r _ rss_small _ < <(engine rss_small "UPDATE orders SET total = price_cents * quantity")
 echo "   ${rss_small} KiB"
 
 echo "== $ROWS rows, $RUNS runs each (workers=$WORKERS, batch-size=$BATCH)"
@@ -98,21 +100,24 @@ reset_total() {  # a fresh NULL column, as after ALTER TABLE ... ADD COLUMN
   "${SQL[@]}" "$DB" -e "ALTER TABLE orders DROP COLUMN total; ALTER TABLE orders ADD COLUMN total BIGINT NULL"
   wait_purge
 }
-wait_purge() {  # let InnoDB purge the previous run's undo, up to 60 s
-  for _ in $(seq 1 120); do
+wait_purge() {  # let InnoDB purge and flush the previous run's work, up to 120 s
+  # The history list counts transactions: one big UPDATE is 1 entry, so wait for ~0.
+  for _ in $(seq 1 240); do
     hist=$("${SQL[@]}" -e "SHOW ENGINE INNODB STATUS" | grep -o 'History list length [0-9]*' | grep -o '[0-9]*$' || echo 0)
-    [ "${hist:-0}" -lt 1000 ] && return
+    dirty=$("${SQL[@]}" -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{print $2}')
+    [ "${hist:-0}" -lt 20 ] && [ "${dirty:-0}" -lt 1000 ] && return
     sleep 0.5
   done
 }
 backfill="UPDATE orders SET total = price_cents * quantity"
-single=(); loop=(); eng=(); rss_big=0
+single=(); loop=(); eng=(); cpus=(); rss_big=0
 run_single() { reset_total; t0=$(now); "${SQL[@]}" "$DB" -e "$backfill"; t1=$(now); single+=("$(elapsed "$t0" "$t1")"); }
 run_loop() { reset_total; t0=$(now); "${SQL[@]}" "$DB" -e "CALL keyset_loop()"; t1=$(now); loop+=("$(elapsed "$t0" "$t1")"); }
 run_engine() {
   reset_total
-  read -r secs rss < <(engine "backfill_$1" "$backfill")
+  read -r secs rss cpu < <(engine "backfill_$1" "$backfill")
   eng+=("$secs")
+  cpus+=("$cpu")
   if [ "$rss" -gt "$rss_big" ]; then rss_big=$rss; fi
 }
 for run in $(seq 1 "$RUNS"); do
@@ -147,5 +152,7 @@ printf '%-34s %8.2f   (goal <= 0.35)\n' "engine / single UPDATE" "$(echo "$me / 
 printf '%-34s %8.2f   (goal <= 1.2)\n' "engine / serial loop" "$(echo "$me / $ml" | bc -l)"
 printf '%-34s %8.1f MiB at %d rows, %.1f MiB at %d rows (goal <= 64)\n' "engine peak RSS" \
   "$(echo "$rss_small / 1024" | bc -l)" "$SMALL_ROWS" "$(echo "$rss_big / 1024" | bc -l)" "$ROWS"
+printf '%-34s %8.2f s CPU (user+sys) for %.2f s of wall time\n' "engine client CPU" \
+  "$(median "${cpus[@]}")" "$me"
 printf '%-34s %8.2f s plain, %.2f s with defer-indexes=all (%d indexes after, PRIMARY included)\n' \
   "INSERT ... SELECT copy" "$copy_plain" "$copy_defer" "$idx"

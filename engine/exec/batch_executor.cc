@@ -173,8 +173,10 @@ class BatchExecutor::Worker {
       return c.last ? std::min<uint64_t>(changed, c.rows) : static_cast<uint64_t>(c.rows);
     };
     BatchResult res;
+    int attempts = 0;
     const auto t0 = SteadyNow();
     Status st = Retry([&](Session& s, int attempt) {
+      attempts = attempt + 1;
       return BatchTransaction(s, ex_.store_, attempt, sql, item.seq, keys_of, &res);
     });
     const double secs = Since(t0);
@@ -187,7 +189,7 @@ class BatchExecutor::Worker {
             "chunk {} had already committed before the connection was lost; "
             "not applying it again",
             item.seq);
-      } else if (!c.last) {
+      } else if (!c.last && attempts == 1) {  // backoffs would distort the timing
         sh_.sizer.Observe(c.rows, secs);
       }
       ev.rows = res.rows;
