@@ -59,19 +59,16 @@ int RunAlter(CommandContext& ctx) {
   }
   auto observer_opts = RunObserverOptionsFrom(ctx);
   if (!observer_opts.ok()) return Fail(observer_opts.error());
-  auto dsn = ctx.ResolveDsn();
-  if (!dsn.ok()) return Fail(dsn.error());
-  auto conn = ctx.Connect();
-  if (!conn.ok()) return Fail(conn.error());
-  auto dialect = ctx.MakeDialect((*conn)->server());
-  if (!dialect.ok()) return Fail(dialect.error());
-  ConnectionFactory sessions(*dsn);
+  auto target = ctx.OpenTarget();
+  if (!target.ok()) return Fail(target.error());
+  auto& [dsn, conn, dialect] = *target;
+  ConnectionFactory sessions(dsn);
   RunControl control;
   ProgressReporter progress;
-  auto observers = RunObservers::Start(*observer_opts, **dialect, sessions, control, progress);
+  auto observers = RunObservers::Start(*observer_opts, *dialect, sessions, control, progress);
   if (!observers.ok()) return Fail(observers.error());
   req.throttler = &(*observers)->throttler();
-  auto plan = (*dialect)->PlanSchemaChange(sessions, req, /*offline=*/false);
+  auto plan = dialect->PlanSchemaChange(sessions, req, /*offline=*/false);
   if (!plan.ok()) return Fail(plan.error());
   Status st = (*plan)->Run(control, progress);
   if (!st.ok()) {

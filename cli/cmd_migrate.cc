@@ -42,31 +42,28 @@ int Migrate(CommandContext& ctx, plan::Direction dir) {
   if (!graph.ok()) return Fail(graph.error());
   if (ctx.Get<bool>("sql", false)) return Offline(ctx, *graph, dir);
 
-  auto dsn = ctx.ResolveDsn();
-  if (!dsn.ok()) return Fail(dsn.error());
-  auto conn = ctx.Connect();
-  if (!conn.ok()) return Fail(conn.error());
-  auto dialect = ctx.MakeDialect((*conn)->server());
-  if (!dialect.ok()) return Fail(dialect.error());
+  auto target = ctx.OpenTarget();
+  if (!target.ok()) return Fail(target.error());
+  auto& [dsn, conn, dialect] = *target;
   auto observer_opts = RunObserverOptionsFrom(ctx);
   if (!observer_opts.ok()) return Fail(observer_opts.error());
 
   // The lock first: a second migrator must fail with "held by", not trip
   // over the first one's control socket.
-  auto lock = MigratorLock::Acquire(**conn, StateTablesFrom(ctx), ctx.Get<double>("lock-wait", 0));
+  auto lock = MigratorLock::Acquire(*conn, StateTablesFrom(ctx), ctx.Get<double>("lock-wait", 0));
   if (!lock.ok()) return Fail(lock.error());
 
-  ConnectionFactory sessions(*dsn);
+  ConnectionFactory sessions(dsn);
   RunControl control;
   ProgressReporter progress;
-  auto observers = RunObservers::Start(*observer_opts, **dialect, sessions, control, progress);
+  auto observers = RunObservers::Start(*observer_opts, *dialect, sessions, control, progress);
   if (!observers.ok()) return Fail(observers.error());
 
   RunnerOptions opts;
   opts.defaults = RunDefaultsFrom(ctx);
   opts.tables = StateTablesFrom(ctx);
   opts.lock_taken = true;
-  Runner runner(*graph, **dialect, sessions, control, progress, (*observers)->throttler(), opts);
+  Runner runner(*graph, *dialect, sessions, control, progress, (*observers)->throttler(), opts);
   auto summary =
       dir == plan::Direction::kUp ? runner.Upgrade(ctx.args[0]) : runner.Downgrade(ctx.args[0]);
   if (!summary.ok()) {

@@ -14,20 +14,17 @@ namespace {
 int RunStamp(CommandContext& ctx) {
   auto graph = LoadGraph(ctx);
   if (!graph.ok()) return Fail(graph.error());
-  auto dsn = ctx.ResolveDsn();
-  if (!dsn.ok()) return Fail(dsn.error());
-  auto conn = ctx.Connect();
-  if (!conn.ok()) return Fail(conn.error());
-  auto dialect = ctx.MakeDialect((*conn)->server());
-  if (!dialect.ok()) return Fail(dialect.error());
-  ConnectionFactory sessions(*dsn);
+  auto target = ctx.OpenTarget();
+  if (!target.ok()) return Fail(target.error());
+  auto& [dsn, conn, dialect] = *target;
+  ConnectionFactory sessions(dsn);
   RunControl control;
   ProgressReporter progress;
   NoThrottler throttler;
   RunnerOptions opts;
   opts.tables = StateTablesFrom(ctx);
   opts.lock_wait_s = ctx.Get<double>("lock-wait", 0);
-  Runner runner(*graph, **dialect, sessions, control, progress, throttler, opts);
+  Runner runner(*graph, *dialect, sessions, control, progress, throttler, opts);
   auto summary = runner.Stamp(ctx.args[0], ctx.Get<bool>("purge", false));
   if (!summary.ok()) return Fail(summary.error());
   return 0;

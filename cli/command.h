@@ -28,6 +28,13 @@ struct GlobalOptions {
   std::string db_dir = ".sluice/db";  // --db-dir: the local server's directory
 };
 
+// A live database to migrate: its DSN, a connection, and its dialect.
+struct Target {
+  Dsn dsn;
+  std::unique_ptr<Connection> conn;
+  std::unique_ptr<Dialect> dialect;
+};
+
 struct CommandContext {
   GlobalOptions global;
   po::variables_map vm;               // the command's options, merged flag > env > file
@@ -37,6 +44,8 @@ struct CommandContext {
   Result<Dsn> ResolveDsn() const;
   // Opens a connection with the resolved DSN.
   Result<std::unique_ptr<Connection>> Connect() const;
+  // Resolves the DSN, connects and picks the dialect for that server.
+  Result<Target> OpenTarget() const;
   // The dialect: --dialect, a tidb:// DSN, or the server's flavour.
   Result<std::unique_ptr<Dialect>> MakeDialect(const ServerInfo& server) const;
   // The dialect without a server (offline --sql): --dialect or the DSN scheme.

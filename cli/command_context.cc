@@ -40,6 +40,14 @@ Result<std::unique_ptr<Connection>> CommandContext::Connect() const {
   return Connection::Open(dsn);
 }
 
+Result<Target> CommandContext::OpenTarget() const {
+  Target t;
+  SLUICE_ASSIGN(t.dsn, ResolveDsn());
+  SLUICE_ASSIGN(t.conn, Connection::Open(t.dsn));
+  SLUICE_ASSIGN(t.dialect, MakeDialect(t.conn->server()));
+  return t;
+}
+
 Result<std::unique_ptr<Dialect>> CommandContext::MakeDialect(const ServerInfo& server) const {
   std::string which = global.dialect;
   if (which == "auto") {
