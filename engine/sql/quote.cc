@@ -20,23 +20,24 @@ std::string QuoteTable(const TableRef& t) {
 }
 
 std::string QuoteString(std::string_view text) {
+  // A backslash or NUL means different things with and without the
+  // NO_BACKSLASH_ESCAPES sql_mode; a hex literal with a charset introducer
+  // means the same under every mode (and on TiDB).
+  if (text.find('\\') != std::string_view::npos || text.find('\0') != std::string_view::npos) {
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string out = "_utf8mb4 X'";
+    for (unsigned char c : text) {
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+    return out + "'";
+  }
   std::string out;
   out.reserve(text.size() + 2);
   out += '\'';
   for (char c : text) {
-    switch (c) {
-      case '\'':
-        out += "''";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\0':
-        out += "\\0";
-        break;
-      default:
-        out += c;
-    }
+    if (c == '\'') out += '\'';
+    out += c;
   }
   out += '\'';
   return out;

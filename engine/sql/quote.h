@@ -14,7 +14,8 @@ namespace sluice::sql {
 std::string QuoteIdent(std::string_view name);
 // `schema`.`table`, or `table` when the schema is empty.
 std::string QuoteTable(const TableRef& t);
-// 'text' with quotes and backslashes escaped (safe under any sql_mode).
+// 'text' with quotes doubled; text with a backslash or NUL becomes
+// _utf8mb4 X'..' so that it reads the same under any sql_mode.
 std::string QuoteString(std::string_view text);
 // `a`, `b`, `c`
 std::string QuoteIdentList(const std::vector<std::string>& names);

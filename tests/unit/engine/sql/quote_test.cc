@@ -21,8 +21,8 @@ TEST(Quote, Table) {
 TEST(Quote, String) {
   EXPECT_EQ(QuoteString("plain"), "'plain'");
   EXPECT_EQ(QuoteString("it's"), "'it''s'");
-  EXPECT_EQ(QuoteString("back\\slash"), "'back\\\\slash'");
-  EXPECT_EQ(QuoteString(std::string_view("nul\0x", 5)), "'nul\\0x'");
+  EXPECT_EQ(QuoteString("back\\slash"), "_utf8mb4 X'6261636B5C736C617368'");
+  EXPECT_EQ(QuoteString(std::string_view("nul\0x", 5)), "_utf8mb4 X'6E756C0078'");
 }
 
 TEST(Quote, IdentList) {
