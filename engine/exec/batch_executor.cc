@@ -100,7 +100,7 @@ class BatchExecutor::Worker {
         ex_.control_.SleepFor(std::chrono::milliseconds(200));
         continue;
       }
-      if (!WaitForTurn(active)) return;
+      if (!WaitForTurn()) return;
       const int rows = sh_.sizer.Next(ex_.control_.batch_size());
       const double waited = sh_.bucket.Acquire(static_cast<uint64_t>(rows));
       if (waited > 0) {
@@ -133,7 +133,7 @@ class BatchExecutor::Worker {
   }
 
   // Waits while paused or throttled; false when the run must stop.
-  bool WaitForTurn(int active) {
+  bool WaitForTurn() {
     RunControl& control = ex_.control_;
     if (control.paused()) {
       ex_.progress_.Paused(true);
@@ -152,9 +152,10 @@ class BatchExecutor::Worker {
         return true;
       }
       LogThrottle(d.reason);
-      const auto t0 = SteadyNow();
       if (!control.SleepFor(std::chrono::milliseconds(250))) return false;
-      ex_.progress_.Throttle("throttle", d.reason, Since(t0) / active);
+      // The throttler itself accounts the time per reason (sluice_throttle_
+      // seconds_total); here only the snapshot's state changes.
+      ex_.progress_.Throttle(d.signal.empty() ? "throttle" : d.signal, d.reason, 0);
     }
   }
 
