@@ -17,7 +17,7 @@ packages=(
   prometheus python3 python3-yaml openssl tmux bsdutils procps
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(percona-toolkit gnuplot-nox time)
+  packages+=(percona-toolkit gnuplot-nox time bc)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)
