@@ -90,6 +90,17 @@ Status Connection::Connect() {
     if (e.code == 1045 || e.code == 1044 || e.code == 1049) e.cls = ErrorClass::kFatal;
     return e;
   }
+  // Connector/C 3.3 connects in plain text to a server without TLS even with
+  // MYSQL_OPT_SSL_ENFORCE (only VERIFY_SERVER_CERT refuses): never let a
+  // required-TLS session go on unencrypted.
+  if (dsn_.tls != "disabled" && dsn_.tls != "preferred" && mysql_get_ssl_cipher(mysql_) == nullptr) {
+    mysql_close(mysql_);
+    mysql_ = mysql_init(nullptr);  // unconnected, as after a failed connect
+    return RuntimeError(fmt::format(
+        "cannot connect to {}: tls={} but the server offers no TLS/SSL (the connection would "
+        "not be encrypted)",
+        dsn_.Redacted(), dsn_.tls));
+  }
   MYSQL_RES* res = nullptr;
   if (mysql_query(mysql_, "SELECT VERSION()") == 0 && (res = mysql_store_result(mysql_))) {
     MYSQL_ROW row = mysql_fetch_row(res);

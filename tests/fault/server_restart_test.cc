@@ -2,8 +2,6 @@
 // starts for itself (never the suite's): a short outage, and one long enough
 // that sluice gives up with a clear error within a bounded time. After either,
 // a rerun completes and the result is verified.
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,29 +17,13 @@ namespace {
 
 constexpr int kRows = 20000;
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof(a);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    port = ntohs(a.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 class ServerRestartTest : public FaultTest {
  protected:
   void SetUp() override {
     char tmpl[] = "/tmp/sluice-fault-db-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    port_ = FreePort();
+    port_ = FreeTcpPort();
     ASSERT_GT(port_, 0);
     auto r = Db("start");
     ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -40,4 +40,8 @@ class ChildProcess {
 // Reads /proc/<pid>/cmdline with the NUL separators turned into spaces.
 std::string ProcCmdline(pid_t pid);
 
+// A TCP port on 127.0.0.1 that was free a moment ago (for servers a test
+// starts itself), or 0.
+int FreeTcpPort();
+
 }  // namespace sluice::testing
