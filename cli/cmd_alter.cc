@@ -11,6 +11,7 @@
 #include "engine/exec/run_control.h"
 #include "engine/log.h"
 #include "engine/progress/progress.h"
+#include "engine/sql/quote.h"
 
 namespace sluice::cli {
 namespace {
@@ -76,6 +77,11 @@ int RunAlter(CommandContext& ctx) {
     if (control.stopping()) e.exit = ExitCode::kAborted;
     return Fail(e);
   }
+  // Done: forget the shadow copy's swap marker (a later alter of this table
+  // must not take it for its own).
+  (void)conn->Exec(fmt::format(
+      "DELETE FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq = -1",
+      sql::QuoteString(req.revision), req.step_index));
   spdlog::info("alter {}: done ({})", ctx.args[0], (*plan)->Strategy());
   return 0;
 }

@@ -188,6 +188,19 @@ Result<bool> InterruptedSwap(Session& s, const TableRef& t, const AlterSpec& spe
   return ShapeWithoutIndexes(have) == *want;
 }
 
+// The marker ShadowCopy writes right after its swap: this step's change
+// (same spec) was applied, even when the clean-up had already dropped _t_old.
+Result<bool> SwapRecorded(Session& s, const SchemaChangeRequest& req, const ShadowNames& names) {
+  SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
+  if (shadow_exists) return false;
+  auto rs = s.Query(fmt::format(
+      "SELECT COUNT(*) FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq = -1 "
+      "AND kind = 'swapped' AND lo_key = {}",
+      QuoteString(req.revision), req.step_index, QuoteString(req.alter_spec)));
+  if (!rs.ok()) return false;  // no checkpoint table: no marker
+  return !rs->rows.empty() && rs->rows[0][0].value_or("0") != "0";
+}
+
 class FinishInterruptedSwap : public SchemaChange {
  public:
   FinishInterruptedSwap(SessionFactory& sessions, std::string revision, ShadowNames names,
@@ -383,6 +396,9 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   TableInfo table = std::move(inspected).value();
   SLUICE_ASSIGN(ShadowNames names, MakeShadowNames(r.table));
   SLUICE_ASSIGN(bool swapped, InterruptedSwap(*s, r.table, spec, names));
+  if (!swapped) {
+    SLUICE_ASSIGN(swapped, SwapRecorded(*s, r, names));
+  }
   if (swapped) {
     return std::unique_ptr<SchemaChange>(
         new FinishInterruptedSwap(sessions, r.revision, names, copy_opts));

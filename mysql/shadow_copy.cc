@@ -270,6 +270,15 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   Publish(progress, "cut-over", table_.estimated_rows);
   SLUICE_TRY(CutOver(*s, names_, opts_.cut_over, control));
   swapped_ = true;
+  // Until the caller records this step as done, a rerun must know that the
+  // swap happened, also once the clean-up below has dropped _t_old: a marker
+  // under the step's own key (seq -1), cleared with the revision's
+  // checkpoints. mysql/online_alter.cc reads it.
+  SLUICE_TRY(s->Exec(fmt::format(
+      "INSERT INTO {} (revision, step, seq, kind, lo_key) VALUES ({}, {}, -1, 'swapped', {}) "
+      "ON DUPLICATE KEY UPDATE kind = 'swapped', lo_key = VALUES(lo_key)",
+      QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index,
+      QuoteString(req_.alter_spec))));
   SLUICE_TRY(FinishCutOver(*s, names_, opts_.keep_old_table, opts_.cut_over, control));
   SLUICE_TRY(CheckpointStore::Clear(*s, kCheckpointTable, checkpoint_key_));
   Publish(progress, "done", table_.estimated_rows);
