@@ -2,7 +2,9 @@
 # Online schema change, side by side, in one run on the same table:
 #   sluice alter (ADD COLUMN forced to a shadow copy),
 #   pt-online-schema-change (Debian package percona-toolkit),
-#   the server's own blocking ALTER TABLE ... ALGORITHM=COPY.
+#   the server's own blocking ALTER TABLE ... ALGORITHM=COPY;
+# then (unless SKIP_BACKFILL=1) bench/backfill.sh: the sluice backfill vs one
+# UPDATE vs a hand-written serial keyset loop.
 # The tools alternate, REPEATS times each; medians and ratios are printed and
 # written to the "sluice alter vs pt-online-schema-change" section of
 # bench/RESULTS.md (other sections are left alone).
@@ -125,16 +127,38 @@ MD
 )
 results="$here/RESULTS.md"
 [ -f "$results" ] || printf '# Benchmark results\n' >"$results"
-if grep -q '<!-- compare.sh:begin -->' "$results"; then
-  python3 - "$results" "$section" <<'PY'
+# write_section NAME TEXT: replaces <!-- NAME:begin --> ... <!-- NAME:end -->
+# in RESULTS.md, or appends it.
+write_section() {
+  if grep -q "<!-- $1:begin -->" "$results"; then
+    python3 - "$results" "$1" "$2" <<'PY'
 import re, sys
-path, section = sys.argv[1], sys.argv[2]
+path, name, section = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(path).read()
-text = re.sub(r"<!-- compare.sh:begin -->.*?<!-- compare.sh:end -->", lambda m: section, text,
-              flags=re.S)
+pattern = r"<!-- %s:begin -->.*?<!-- %s:end -->" % (re.escape(name), re.escape(name))
+text = re.sub(pattern, lambda m: section, text, flags=re.S)
 open(path, "w").write(text)
 PY
-else
-  printf '\n%s\n' "$section" >>"$results"
-fi
+  else
+    printf '\n%s\n' "$2" >>"$results"
+  fi
+}
+write_section compare.sh "$section"
 echo "wrote $results"
+
+# The data-step side of the comparison, in the same run: single UPDATE vs a
+# hand-written keyset loop vs the sluice engine (bench/backfill.sh).
+if [ "${SKIP_BACKFILL:-0}" != 1 ]; then
+  out=$(PORT="$PORT" HOST="${BENCH_HOST:-127.0.0.1}" RUNS="$REPEATS" "$here/backfill.sh" | tee /dev/stderr)
+  summary=$(printf '%s\n' "$out" | sed -n '/^== results/,$p')
+  write_section backfill.sh "<!-- backfill.sh:begin -->
+## Backfill: sluice engine vs one UPDATE vs a serial keyset loop
+
+\`bench/compare.sh\` (which runs \`bench/backfill.sh\`), $(date -u +%Y-%m-%dT%H:%MZ); 1M-row \`orders\`,
+3 secondary indexes; load average before: $load_before.
+
+\`\`\`
+$summary
+\`\`\`
+<!-- backfill.sh:end -->"
+fi
