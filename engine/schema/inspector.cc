@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "engine/sql/quote.h"
@@ -81,6 +82,88 @@ std::string BuildDefinition(const IndexInfo& idx, const std::vector<std::string>
   out.append(" (");
   for (size_t i = 0; i < parts.size(); ++i) out.append(i ? "," : "").append(parts[i]);
   out.append(")");
+  return out;
+}
+
+}  // namespace
+
+
+namespace {
+
+// Foreign keys from and to the table. Only lookups that name the schema are
+// sent to information_schema: a query that must open every table of every
+// schema is slow on big servers, and MariaDB 10.11 crashed on one (signal 11
+// in create_tmp_table_for_schema) while other sessions dropped databases.
+// References from other schemas come from InnoDB's own dictionary.
+Result<std::vector<ForeignKeyInfo>> ReadForeignKeys(Session& s, const std::string& schema,
+                                                    const std::string& table) {
+  const std::string qs = sql::QuoteString(schema);
+  const std::string qt = sql::QuoteString(table);
+  SLUICE_ASSIGN(ResultSet rows,
+                s.Query(fmt::format(
+                    "SELECT DISTINCT CONSTRAINT_NAME, TABLE_SCHEMA, TABLE_NAME, "
+                    "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME FROM "
+                    "information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_NAME IS NOT NULL "
+                    "AND TABLE_SCHEMA = {0} AND (TABLE_NAME = {1} OR "
+                    "(REFERENCED_TABLE_SCHEMA = {0} AND REFERENCED_TABLE_NAME = {1})) "
+                    "ORDER BY TABLE_NAME, CONSTRAINT_NAME",
+                    qs, qt)));
+  auto qualified = [&](const std::string& sch, const std::string& tbl) {
+    return sch == schema ? tbl : sch + "." + tbl;
+  };
+  std::vector<ForeignKeyInfo> out;
+  for (const Row& r : rows.rows) {
+    ForeignKeyInfo fk;
+    fk.name = Get(r, 0);
+    fk.table = qualified(Get(r, 1), Get(r, 2));
+    fk.referenced = qualified(Get(r, 3), Get(r, 4));
+    out.push_back(std::move(fk));
+  }
+  // InnoDB names tables "schema/table"; names outside [0-9A-Za-z_] are
+  // encoded there, so those fall back to the schema-wide scan below.
+  auto plain = [](const std::string& n) {
+    for (unsigned char c : n) {
+      if (!std::isalnum(c) && c != '_') return false;
+    }
+    return true;
+  };
+  Result<ResultSet> other = RuntimeError("no InnoDB dictionary");
+  if (plain(schema) && plain(table)) {
+    for (const char* dict : {"INNODB_SYS_FOREIGN", "INNODB_FOREIGN"}) {  // MariaDB, MySQL 8
+      other = s.Query(fmt::format("SELECT ID, FOR_NAME FROM information_schema.{} WHERE "
+                                  "REF_NAME = {} AND FOR_NAME NOT LIKE {}",
+                                  dict, sql::QuoteString(schema + "/" + table),
+                                  sql::QuoteString(schema + "/%")));
+      if (other.ok()) break;
+    }
+  }
+  if (other.ok()) {
+    for (const Row& r : other->rows) {
+      ForeignKeyInfo fk;
+      std::string id = Get(r, 0), for_name = Get(r, 1);
+      fk.name = id.substr(id.find('/') + 1);
+      auto slash = for_name.find('/');
+      fk.table = for_name.substr(0, slash) + "." + for_name.substr(slash + 1);
+      fk.referenced = table;
+      out.push_back(std::move(fk));
+    }
+    return out;
+  }
+  // No InnoDB dictionary (TiDB: its information_schema is in memory).
+  SLUICE_ASSIGN(ResultSet cross,
+                s.Query(fmt::format(
+                    "SELECT DISTINCT CONSTRAINT_NAME, TABLE_SCHEMA, TABLE_NAME FROM "
+                    "information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_SCHEMA = {0} "
+                    "AND REFERENCED_TABLE_NAME = {1} AND TABLE_SCHEMA <> {0} "
+                    "ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME",
+                    qs, qt)));
+  for (const Row& r : cross.rows) {
+    ForeignKeyInfo fk;
+    fk.name = Get(r, 0);
+    fk.table = qualified(Get(r, 1), Get(r, 2));
+    fk.referenced = table;
+    out.push_back(std::move(fk));
+  }
   return out;
 }
 
@@ -180,25 +263,8 @@ Result<TableInfo> InspectTableFromInformationSchema(Session& s, const TableRef& 
     idx.definition = it != definitions.end() ? it->second : BuildDefinition(idx, parts[idx.name]);
   }
 
-  SLUICE_ASSIGN(ResultSet fks,
-                s.Query(fmt::format(
-                    "SELECT DISTINCT CONSTRAINT_NAME, TABLE_SCHEMA, TABLE_NAME, "
-                    "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME FROM "
-                    "information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_NAME IS NOT NULL "
-                    "AND ((TABLE_SCHEMA = {0} AND TABLE_NAME = {1}) OR "
-                    "(REFERENCED_TABLE_SCHEMA = {0} AND REFERENCED_TABLE_NAME = {1})) "
-                    "ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME",
-                    schema, name)));
-  auto table_name = [&](const std::string& sch, const std::string& tbl) {
-    return sch == info.ref.schema ? tbl : sch + "." + tbl;
-  };
-  for (const Row& r : fks.rows) {
-    ForeignKeyInfo fk;
-    fk.name = Get(r, 0);
-    fk.table = table_name(Get(r, 1), Get(r, 2));
-    fk.referenced = table_name(Get(r, 3), Get(r, 4));
-    info.foreign_keys.push_back(std::move(fk));
-  }
+  SLUICE_ASSIGN(std::vector<ForeignKeyInfo> fks, ReadForeignKeys(s, info.ref.schema, info.ref.name));
+  info.foreign_keys = std::move(fks);
   return info;
 }
 

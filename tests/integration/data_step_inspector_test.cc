@@ -74,5 +74,23 @@ TEST_F(InspectorTest, UnknownTableIsAnInputErrorNamingIt) {
   EXPECT_NE(t.error().message.find(db_name() + ".missing"), std::string::npos);
 }
 
+// A reference from another schema is found through InnoDB's dictionary, not a
+// scan of every schema in information_schema.
+TEST_F(InspectorTest, ForeignKeyFromAnotherSchemaIsFound) {
+  Exec("CREATE TABLE parent (id INT PRIMARY KEY)");
+  const std::string other = db_name() + "_x";
+  Exec("DROP DATABASE IF EXISTS `" + other + "`");
+  Exec("CREATE DATABASE `" + other + "`");
+  Exec("CREATE TABLE `" + other + "`.kid (id INT PRIMARY KEY, p INT, CONSTRAINT fk_kid "
+       "FOREIGN KEY (p) REFERENCES `" + db_name() + "`.parent (id))");
+  auto t = InspectTableFromInformationSchema(conn(), TableRef{db_name(), "parent"});
+  Exec("DROP DATABASE `" + other + "`");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  ASSERT_EQ(t->foreign_keys.size(), 1u);
+  EXPECT_EQ(t->foreign_keys[0].name, "fk_kid");
+  EXPECT_EQ(t->foreign_keys[0].table, other + ".kid");
+  EXPECT_EQ(t->foreign_keys[0].referenced, "parent");
+}
+
 }  // namespace
 }  // namespace sluice::testing
