@@ -124,9 +124,16 @@ TEST_F(ProgressMetricsTest, MetricsAreServedAndCountersIncrease) {
   control_.Resume();
   EXPECT_EQ(Samples(paused, "sluice_throttled")[labels], 1) << paused;
 
-  std::this_thread::sleep_for(700ms);
-  std::string second = Metrics();
-  auto rows2 = Samples(second, "sluice_rows_processed_total");
+  // After the resume the counters move again; a loaded machine may take a
+  // while to get the workers going, so poll rather than sleep a fixed time.
+  std::string second;
+  std::map<std::string, double> rows2;
+  for (int i = 0; i < 100; ++i) {
+    std::this_thread::sleep_for(100ms);
+    second = Metrics();
+    rows2 = Samples(second, "sluice_rows_processed_total");
+    if (rows2[labels] > Samples(paused, "sluice_rows_processed_total")[labels]) break;
+  }
   EXPECT_GT(rows2[labels], rows1[labels]);
 
   auto batches1 = Samples(first, "sluice_batches_total");
