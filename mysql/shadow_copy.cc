@@ -25,6 +25,7 @@ using sql::QuoteString;
 using sql::QuoteTable;
 
 constexpr int kDuplicateEntry = 1062;
+constexpr int kDuplicateKeyName = 1061;  // ER_DUP_KEYNAME
 constexpr const char* kCheckpointTable = "sluice_checkpoint";
 
 bool StartsWith(const std::string& s, const std::string& prefix) {
@@ -416,26 +417,33 @@ Status ShadowCopy::CopyRows(RunControl& control, ProgressReporter& progress) {
 
 Status ShadowCopy::AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress) {
   if (!control.WaitWhilePaused()) return RuntimeError("stopped before adding the indexes");
-  SLUICE_ASSIGN(std::string create, ShowCreate(s, names_.shadow));
-  std::vector<IndexDefinition> present = SecondaryIndexes(create);
-  std::string adds;
-  for (const auto& d : deferred_) {
-    bool exists = false;
-    for (const auto& p : present) exists |= p.name == d.name;
-    if (!exists) adds += (adds.empty() ? "ADD " : ", ADD ") + d.definition;
+  // A killed run's ALTER goes on in the server and may add some of the
+  // indexes while this one waits for the metadata lock (error 1061): then
+  // look again and add only what is still missing.
+  for (int attempt = 0;; ++attempt) {
+    SLUICE_ASSIGN(std::string create, ShowCreate(s, names_.shadow));
+    std::vector<IndexDefinition> present = SecondaryIndexes(create);
+    std::string adds;
+    for (const auto& d : deferred_) {
+      bool exists = false;
+      for (const auto& p : present) exists |= p.name == d.name;
+      if (!exists) adds += (adds.empty() ? "ADD " : ", ADD ") + d.definition;
+    }
+    if (adds.empty()) return Status::Ok();
+    Publish(progress, "indexes", table_.estimated_rows);
+    spdlog::info("adding the deferred indexes to {} (INPLACE, LOCK=NONE)",
+                 QuoteTable(names_.shadow));
+    // The build ends by taking the shadow's metadata lock exclusively; while it
+    // waits, writes to the live table (whose triggers write the shadow) queue
+    // behind it. So it waits briefly and retries, like the cut-over.
+    Status r = ExecWithShortLock(s,
+                                 fmt::format("ALTER TABLE {} {}, ALGORITHM=INPLACE, LOCK=NONE",
+                                             QuoteTable(names_.shadow), adds),
+                                 opts_.cut_over, control, "adding the deferred indexes");
+    if (!r.ok() && r.error().code == kDuplicateKeyName && attempt < 3) continue;
+    if (!r.ok() && r.error().code == kDuplicateEntry) return DuplicatesError(s, r.error());
+    return r;
   }
-  if (adds.empty()) return Status::Ok();
-  Publish(progress, "indexes", table_.estimated_rows);
-  spdlog::info("adding the deferred indexes to {} (INPLACE, LOCK=NONE)", QuoteTable(names_.shadow));
-  // The build ends by taking the shadow's metadata lock exclusively; while it
-  // waits, writes to the live table (whose triggers write the shadow) queue
-  // behind it. So it waits briefly and retries, like the cut-over.
-  Status r = ExecWithShortLock(s,
-                               fmt::format("ALTER TABLE {} {}, ALGORITHM=INPLACE, LOCK=NONE",
-                                           QuoteTable(names_.shadow), adds),
-                               opts_.cut_over, control, "adding the deferred indexes");
-  if (!r.ok() && r.error().code == kDuplicateEntry) return DuplicatesError(s, r.error());
-  return r;
 }
 
 Status ShadowCopy::DuplicatesError(Session& s, const Error& cause) {
