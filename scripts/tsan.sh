@@ -27,7 +27,7 @@ fi
 echo "tsan: building ${targets[*]}"
 cmake --build "$build" -j"$jobs" --target sluice "${targets[@]}"
 
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan-suppressions.txt}
 
 sluice="$build/cli/sluice"
 db=(--db-dir "$build/test-db" --db-port "$port")
