@@ -44,6 +44,20 @@ std::string MultipleHeadsMessage(const std::vector<std::string>& heads) {
       Join(heads), Join(heads, " "));
 }
 
+// Every id reachable from `ids` (included) by following `next`, which
+// appends an id's neighbours to the work list.
+template <typename Next>
+std::set<std::string> Reach(const std::vector<std::string>& ids, Next next) {
+  std::set<std::string> seen;
+  std::vector<std::string> todo(ids.begin(), ids.end());
+  while (!todo.empty()) {
+    std::string id = std::move(todo.back());
+    todo.pop_back();
+    if (seen.insert(id).second) next(id, todo);
+  }
+  return seen;
+}
+
 }  // namespace
 
 Result<RevisionGraph> RevisionGraph::Build(std::vector<RevisionFile> files) {
@@ -193,33 +207,21 @@ std::vector<std::string> RevisionGraph::LabelsOf(const std::string& id) const {
 }
 
 std::set<std::string> RevisionGraph::Ancestors(const std::vector<std::string>& ids) const {
-  std::set<std::string> seen;
-  std::vector<std::string> todo(ids.begin(), ids.end());
-  while (!todo.empty()) {
-    std::string id = std::move(todo.back());
-    todo.pop_back();
-    if (!seen.insert(id).second) continue;
+  return Reach(ids, [this](const std::string& id, std::vector<std::string>& todo) {
     if (const RevisionFile* f = Find(id)) {
       todo.insert(todo.end(), f->parents.begin(), f->parents.end());
       todo.insert(todo.end(), f->depends_on.begin(), f->depends_on.end());
     }
-  }
-  return seen;
+  });
 }
 
 std::set<std::string> RevisionGraph::Descendants(const std::vector<std::string>& ids) const {
-  std::set<std::string> seen;
-  std::vector<std::string> todo(ids.begin(), ids.end());
-  while (!todo.empty()) {
-    std::string id = std::move(todo.back());
-    todo.pop_back();
-    if (!seen.insert(id).second) continue;
+  return Reach(ids, [this](const std::string& id, std::vector<std::string>& todo) {
     for (const auto* edges : {&children_, &dependents_}) {
       auto it = edges->find(id);
       if (it != edges->end()) todo.insert(todo.end(), it->second.begin(), it->second.end());
     }
-  }
-  return seen;
+  });
 }
 
 std::vector<std::string> RevisionGraph::HeadsOf(const std::set<std::string>& applied) const {
