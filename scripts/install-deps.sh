@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, exactly what sluice's build, tests and demo
-# need (and, with --bench, the benchmark comparisons). Idempotent: does nothing
-# when everything is already there. Needs root for apt-get.
+# need (and, with --bench, the benchmark comparisons; with --tidb, TiDB's own
+# tidb-server built from its Go module by scripts/build-tidb.sh). Idempotent:
+# does nothing when everything is already there. Needs root for apt-get.
 set -euo pipefail
 
 packages=(
@@ -21,6 +22,11 @@ if [[ "${1:-}" == "--bench" ]]; then
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)
+fi
+
+if [[ "${1:-}" == "--tidb" ]]; then
+  # after the apt part, which may exit early when nothing is missing
+  trap 'exec "$(dirname "$0")/build-tidb.sh"' EXIT
 fi
 
 missing=()
