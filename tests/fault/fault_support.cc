@@ -60,7 +60,9 @@ void FaultTest::VerifyFinalState(const FinalState& s, const std::string& context
                                 "TABLE_SCHEMA = " + db + " AND TABLE_NAME = '" + state + "'");
     if (exists == "1") {
       EXPECT_EQ(Scalar(std::string("SELECT COUNT(*) FROM ") + state), "0")
-          << "rows left in " << state;
+          << "rows left in " << state << ": "
+          << Scalar(std::string("SELECT GROUP_CONCAT(CONCAT_WS(' ', revision, step, seq, kind, "
+                                "lo_key) SEPARATOR ' | ') FROM ") + state);
     }
   }
   EXPECT_EQ(Scalar("SELECT GROUP_CONCAT(version_num) FROM sluice_version"), s.head);
