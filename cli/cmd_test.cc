@@ -1,0 +1,192 @@
+// sluice test: the revisions on a scratch database of the development
+// server: up to every head, then for each revision from the heads down to
+// base its down, up and down again, comparing the schema before the up with
+// the schema after the down (pytest-alembic's stairway); a single head; and
+// at the end the result against the desired schema, when one is configured.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <set>
+
+#include "cli/cmd_revisions_common.h"
+#include "cli/cmd_schema_common.h"
+#include "cli/junit_report.h"
+#include "engine/exec/run_control.h"
+#include "engine/exec/runner.h"
+#include "engine/exec/signal_handler.h"
+#include "engine/progress/progress.h"
+#include "engine/schema/schema_diff.h"
+#include "engine/throttle/throttler.h"
+
+namespace sluice::cli {
+namespace {
+
+std::string Describe(const SchemaDiff& diff) {
+  std::string out;
+  for (const auto& d : diff.differences) out += "\n  " + d.ToString();
+  return out;
+}
+
+class Stairway {
+ public:
+  Stairway(const CommandContext& ctx, const revision::RevisionGraph& graph, ScratchDatabase& db,
+           Dialect& dialect)
+      : ctx_(ctx), graph_(graph), db_(db), sessions_(db.dsn()), signals_(control_),
+        runner_(graph, dialect, sessions_, control_, progress_, throttler_, Options(ctx)) {}
+
+  std::vector<TestCaseResult> Run() {
+    std::vector<TestCaseResult> cases;
+    auto up = runner_.Upgrade("heads");
+    cases.push_back({"upgrade", "base to heads", up.ok() ? "" : up.error().ToString()});
+    if (!up.ok()) return cases;
+    const auto& order = graph_.TopoOrder();
+    for (size_t k = order.size(); k-- > 0;) {
+      if (control_.stopping()) break;
+      std::string failure = Step(order, k);
+      cases.push_back({"stairway", order[k], failure});
+      if (!failure.empty() && failure.rfind("revision", 0) != 0) return cases;  // state unknown
+    }
+    if (!SchemaPath(ctx_).empty() && !control_.stopping()) cases.push_back(MatchesSchema());
+    return cases;
+  }
+
+  bool stopped() const { return control_.stopping(); }
+
+ private:
+  static RunnerOptions Options(const CommandContext& ctx) {
+    RunnerOptions o;
+    o.tables = StateTablesFrom(ctx);
+    return o;
+  }
+
+  Result<SchemaSnapshot> Snapshot() {
+    const StateTables t = StateTablesFrom(ctx_);
+    SnapshotOptions opts;
+    opts.ignore_tables = {t.version_table, t.history_table, t.checkpoint_table, t.lock_table};
+    return ReadSchemaSnapshot(db_.conn(), db_.name(), opts);
+  }
+
+  // Down, up and down again for order[k], which is a leaf of what is
+  // applied; then everything before it in the order is applied again (a
+  // downgrade to a branch point also undoes the other branch). "" when the
+  // down undid the up; "revision ...: ..." when not; else what failed.
+  std::string Step(const std::vector<std::string>& order, size_t k) {
+    const std::string& id = order[k];
+    const auto& parents = graph_.Find(id)->parents;
+    const std::string below = parents.empty() ? "base" : parents[0];
+    auto down = runner_.Downgrade(below);
+    if (!down.ok()) return fmt::format("down of {} failed: {}", id, down.error().ToString());
+    auto before_up = Snapshot();
+    if (!before_up.ok()) return before_up.error().ToString();
+    auto up = runner_.Upgrade(id);
+    if (!up.ok()) return fmt::format("up of {} failed after its down: {}", id,
+                                     up.error().ToString());
+    down = runner_.Downgrade(below);
+    if (!down.ok()) return fmt::format("down of {} failed: {}", id, down.error().ToString());
+    auto after_down = Snapshot();
+    if (!after_down.ok()) return after_down.error().ToString();
+    std::string failure;
+    if (!(*before_up == *after_down)) {
+      DiffOptions all;
+      all.allow_drop = true;
+      failure = fmt::format("revision {}: its down does not undo its up; after up and down:{}", id,
+                            Describe(DiffSchemas(*before_up, *after_down, all)));
+    }
+    std::set<std::string> earlier(order.begin(), order.begin() + static_cast<long>(k));
+    for (const auto& r : earlier) {
+      bool leaf = true;
+      for (const auto& c : graph_.Children(r)) leaf = leaf && !earlier.count(c);
+      if (!leaf) continue;
+      auto again = runner_.Upgrade(r);
+      if (!again.ok()) return fmt::format("up of {} failed: {}", r, again.error().ToString());
+    }
+    return failure;
+  }
+
+  TestCaseResult MatchesSchema() {
+    TestCaseResult c{"schema", "heads match the desired schema", ""};
+    auto up = runner_.Upgrade("heads");
+    if (!up.ok()) return c.failure = up.error().ToString(), c;
+    auto actual = Snapshot();
+    if (!actual.ok()) return c.failure = actual.error().ToString(), c;
+    auto desired = DesiredSnapshot(ctx_, db_.conn().server());
+    if (!desired.ok()) return c.failure = desired.error().ToString(), c;
+    DiffOptions all;
+    all.allow_drop = true;
+    SchemaDiff diff = DiffSchemas(*actual, *desired, all);
+    if (!diff.empty()) c.failure = "the revisions at their heads differ from the schema:" +
+                                   Describe(diff);
+    return c;
+  }
+
+  const CommandContext& ctx_;
+  const revision::RevisionGraph& graph_;
+  ScratchDatabase& db_;
+  ConnectionFactory sessions_;
+  RunControl control_;
+  ProgressReporter progress_;
+  NoThrottler throttler_;
+  StopSignalHandler signals_;
+  Runner runner_;
+};
+
+int RunTest(CommandContext& ctx) {
+  auto graph = LoadGraph(ctx);
+  if (!graph.ok()) return Fail(graph.error());
+  auto dev = DevServerDsn(ctx);
+  if (!dev.ok()) return Fail(dev.error());
+  std::vector<TestCaseResult> cases;
+  const auto heads = graph->Heads();
+  std::string head_failure;
+  if (heads.size() > 1 && !ctx.Get<bool>("allow-multiple-heads", false)) {
+    head_failure = fmt::format("{} heads ({}): merge them (`sluice merge`), or pass "
+                               "--allow-multiple-heads",
+                               heads.size(), fmt::join(heads, ", "));
+  }
+  cases.push_back({"graph", "single head", head_failure});
+  bool stopped = false;
+  {
+    auto scratch = ScratchDatabase::Create(*dev);
+    if (!scratch.ok()) return Fail(scratch.error());
+    auto dialect = ctx.MakeDialect((*scratch)->conn().server());
+    if (!dialect.ok()) return Fail(dialect.error());
+    Stairway stairway(ctx, *graph, **scratch, **dialect);
+    for (auto& c : stairway.Run()) cases.push_back(std::move(c));
+    stopped = stairway.stopped();
+  }
+  size_t failed = 0;
+  for (const auto& c : cases) {
+    if (c.failure.empty()) {
+      std::cout << fmt::format("ok    {} {}\n", c.suite, c.name);
+    } else {
+      ++failed;
+      std::cout << fmt::format("FAIL  {} {}: {}\n", c.suite, c.name, c.failure);
+    }
+  }
+  if (ctx.Has("junit")) {
+    auto st = WriteJunit(ctx.Get<std::string>("junit", ""), cases);
+    if (!st.ok()) return Fail(st.error());
+  }
+  if (stopped) return static_cast<int>(ExitCode::kAborted);
+  std::cout << fmt::format("{} check(s), {} failed\n", cases.size(), failed);
+  return failed ? static_cast<int>(ExitCode::kFailed) : 0;
+}
+
+}  // namespace
+
+Command MakeTestCommand() {
+  Command c;
+  c.name = "test";
+  c.synopsis = "[--allow-multiple-heads] [--junit FILE]";
+  c.summary = "every revision up, down and up again on a scratch database (stairway test)";
+  c.add_options = [](po::options_description& o) {
+    AddRevisionOptions(o);
+    AddSchemaOptions(o);
+    o.add_options()("allow-multiple-heads", po::bool_switch(), "do not fail on several heads")(
+        "junit", po::value<std::string>(), "write a JUnit XML report to FILE");
+  };
+  c.run = RunTest;
+  return c;
+}
+
+}  // namespace sluice::cli
