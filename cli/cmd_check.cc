@@ -23,7 +23,7 @@ namespace {
 int RunDrift(CommandContext& ctx) {
   auto conn = ctx.Connect();
   if (!conn.ok()) return Fail(conn.error());
-  auto desired = DesiredSnapshot(ctx, (*conn)->server());
+  auto desired = DesiredSnapshot(ctx, **conn);
   if (!desired.ok()) return Fail(desired.error());
   auto actual = TargetSnapshot(ctx, **conn);
   if (!actual.ok()) return Fail(actual.error());

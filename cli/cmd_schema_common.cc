@@ -70,15 +70,19 @@ Status CheckSameFlavor(const ServerInfo& target, const ServerInfo& dev) {
       target.version_string));
 }
 
-Result<std::unique_ptr<ScratchDatabase>> OpenScratch(const CommandContext& ctx,
-                                                     const ServerInfo& target) {
+Result<std::unique_ptr<ScratchDatabase>> OpenScratch(const CommandContext& ctx, Session& target) {
   SLUICE_ASSIGN(Dsn dev, DevServerDsn(ctx));
-  SLUICE_ASSIGN(std::unique_ptr<ScratchDatabase> scratch, ScratchDatabase::Create(dev));
-  SLUICE_TRY(CheckSameFlavor(target, scratch->conn().server()));
+  SLUICE_ASSIGN(ResultSet collation,
+                target.Query("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA "
+                             "WHERE SCHEMA_NAME = DATABASE()"));
+  SLUICE_ASSIGN(std::unique_ptr<ScratchDatabase> scratch,
+                ScratchDatabase::Create(dev, collation.empty() ? ""
+                                                               : collation.rows[0][0].value_or("")));
+  SLUICE_TRY(CheckSameFlavor(target.server(), scratch->conn().server()));
   return scratch;
 }
 
-Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, const ServerInfo& target) {
+Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, Session& target) {
   const std::string path = SchemaPath(ctx);
   if (path.empty()) {
     return InputError("no desired schema: set `schema = schema` in sluice.ini or give --schema");

@@ -21,13 +21,13 @@ Result<Dsn> DevServerDsn(const CommandContext& ctx);
 // A development server of another flavour than the target normalises
 // differently (defaults, types): refused.
 Status CheckSameFlavor(const ServerInfo& target, const ServerInfo& dev);
-// A scratch database on the development server, refusing another flavour.
-Result<std::unique_ptr<ScratchDatabase>> OpenScratch(const CommandContext& ctx,
-                                                     const ServerInfo& target);
+// A scratch database on the development server with the default collation
+// of `target`'s current database, refusing a server of another flavour.
+Result<std::unique_ptr<ScratchDatabase>> OpenScratch(const CommandContext& ctx, Session& target);
 // Loads the desired schema into a scratch database and reads it back; the
 // scratch database is gone when this returns. SIGINT / SIGTERM while loading
 // stop it (exit 3).
-Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, const ServerInfo& target);
+Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, Session& target);
 // The target database without sluice's own tables, nor the shadow tables of
 // a migration holding the lock.
 Result<SchemaSnapshot> TargetSnapshot(const CommandContext& ctx, Connection& conn);

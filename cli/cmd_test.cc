@@ -109,7 +109,7 @@ class Stairway {
     if (!up.ok()) return c.failure = up.error().ToString(), c;
     auto actual = Snapshot();
     if (!actual.ok()) return c.failure = actual.error().ToString(), c;
-    auto desired = DesiredSnapshot(ctx_, db_.conn().server());
+    auto desired = DesiredSnapshot(ctx_, db_.conn());
     if (!desired.ok()) return c.failure = desired.error().ToString(), c;
     DiffOptions all;
     all.allow_drop = true;

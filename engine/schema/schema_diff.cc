@@ -86,6 +86,31 @@ TableSnapshot AlterTable(const TableSnapshot& f, const TableSnapshot& t, bool al
                   const std::string& to) {
     out.differences.push_back({"table", t.name, change, name, from, to});
   };
+  // MariaDB cannot MODIFY a column between stored, virtual and not generated
+  // (error 1907): such a column is dropped and added again, and the indexes
+  // over it with it.
+  auto storage = [](const ColumnSnapshot& c) {
+    if (!c.generated) return std::string();
+    return std::string(c.definition.find(" VIRTUAL") != std::string::npos ? "virtual" : "stored");
+  };
+  std::set<std::string> recreated;
+  for (const auto& c : t.columns) {
+    const ColumnSnapshot* old = f.FindColumn(c.name);
+    if (old != nullptr && old->definition != c.definition && storage(*old) != storage(c)) {
+      recreated.insert(c.name);
+    }
+  }
+  auto over_recreated = [&](const std::string& def) {
+    for (const auto& n : recreated) {
+      if (def.find(QuoteIdent(n)) != std::string::npos) return true;
+    }
+    return false;
+  };
+  auto same = [&](const std::map<std::string, std::string>& defs, const std::string& name,
+                  const std::string& def) {
+    auto it = defs.find(name);
+    return it != defs.end() && it->second == def && !over_recreated(def);
+  };
   // Constraints and indexes that go or change are dropped first, so that
   // the columns and indexes they use can change.
   auto drop_changed = [&](const std::map<std::string, std::string>& old_defs,
@@ -93,19 +118,23 @@ TableSnapshot AlterTable(const TableSnapshot& f, const TableSnapshot& t, bool al
                           const std::string& what, const std::string& drop_clause) {
     for (const auto& [name, def] : old_defs) {
       auto it = new_defs.find(name);
-      if (it != new_defs.end() && it->second == def) continue;
+      if (same(new_defs, name, def)) continue;
       clauses.push_back(name == "PRIMARY" && what == "index" ? "DROP PRIMARY KEY"
                                                              : drop_clause + " " + QuoteIdent(name));
       if (it == new_defs.end()) diff("drop " + what, name, def, "");
     }
   };
+  // InnoDB refuses to drop and re-add a foreign key of the same name in one
+  // statement (errno 121), so those re-adds follow in a second ALTER.
+  std::vector<std::string> readded;
   auto add_changed = [&](const std::map<std::string, std::string>& old_defs,
                          const std::map<std::string, std::string>& new_defs,
                          const std::string& what) {
     for (const auto& [name, def] : new_defs) {
       auto it = old_defs.find(name);
-      if (it != old_defs.end() && it->second == def) continue;
-      clauses.push_back("ADD " + def);
+      if (same(old_defs, name, def)) continue;
+      const bool same_name_fk = what == "foreign key" && it != old_defs.end();
+      (same_name_fk ? readded : clauses).push_back("ADD " + def);
       diff(it == old_defs.end() ? "add " + what : "change " + what, name,
            it == old_defs.end() ? "" : it->second, def);
     }
@@ -146,8 +175,22 @@ TableSnapshot AlterTable(const TableSnapshot& f, const TableSnapshot& t, bool al
       cur.insert(cur.begin() + static_cast<long>(at), c.name);
     };
     const ColumnSnapshot* old = f.FindColumn(c.name);
+    if (recreated.count(c.name)) {
+      clauses.push_back("DROP COLUMN " + QuoteIdent(c.name));
+      cur.erase(cur.begin() + static_cast<long>(index_of(c.name)));
+      if (!old->generated) {
+        st.warnings.push_back(fmt::format(
+            "{} becomes a generated column: it is dropped and added again, its data is lost",
+            QuoteIdent(c.name)));
+      }
+      diff("modify column", c.name, old->definition, c.definition);
+      old = nullptr;
+    }
     if (old == nullptr) {
-      added.push_back(&c);
+      if (!recreated.count(c.name)) {
+        added.push_back(&c);
+        diff("add column", c.name, "", c.definition);
+      }
       // Appending keeps the order when no desired column follows `prev`.
       size_t from = prev.empty() ? 0 : index_of(prev) + 1;
       bool at_end = std::none_of(cur.begin() + static_cast<long>(from), cur.end(),
@@ -158,7 +201,6 @@ TableSnapshot AlterTable(const TableSnapshot& f, const TableSnapshot& t, bool al
       } else {
         place();
       }
-      diff("add column", c.name, "", c.definition);
       if (!c.nullable && !c.has_default && !IsAutoIncrementOrGenerated(c)) {
         st.warnings.push_back(fmt::format(
             "{} is NOT NULL without a DEFAULT: existing rows get the type's implicit default, "
@@ -221,11 +263,16 @@ TableSnapshot AlterTable(const TableSnapshot& f, const TableSnapshot& t, bool al
   after.columns.clear();
   for (const auto& n : cur) after.columns.push_back(*(desired.count(n) ? t.FindColumn(n)
                                                                         : f.FindColumn(n)));
-  if (clauses.empty()) return after;
-  std::string sql = "ALTER TABLE " + QuoteIdent(t.name);
-  for (size_t i = 0; i < clauses.size(); ++i) sql += (i ? ",\n  " : "\n  ") + clauses[i];
-  st.sql = sql;
-  out.statements.push_back(std::move(st));
+  auto alter = [&](const std::vector<std::string>& list) {
+    std::string sql = "ALTER TABLE " + QuoteIdent(t.name);
+    for (size_t i = 0; i < list.size(); ++i) sql += (i ? ",\n  " : "\n  ") + list[i];
+    return sql;
+  };
+  if (!clauses.empty()) {
+    st.sql = alter(clauses);
+    out.statements.push_back(std::move(st));
+  }
+  if (!readded.empty()) out.statements.push_back({t.name, alter(readded), {}, {}});
   return after;
 }
 

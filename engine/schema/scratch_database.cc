@@ -38,7 +38,8 @@ Result<int> ScratchDatabase::DropStale(Session& s) {
   return dropped;
 }
 
-Result<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(const Dsn& server) {
+Result<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(const Dsn& server,
+                                                                 const std::string& collation) {
   Dsn admin = server;
   admin.database.clear();
   SLUICE_ASSIGN(std::unique_ptr<Connection> conn, Connection::Open(admin));
@@ -50,7 +51,9 @@ Result<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(const Dsn& serv
   if (got.rows.empty() || got.rows[0][0].value_or("0") != "1") {
     return RuntimeError(fmt::format("cannot take the lock for scratch database {}", name));
   }
-  auto created = conn->Exec("CREATE DATABASE " + sql::QuoteIdent(name));
+  std::string create = "CREATE DATABASE " + sql::QuoteIdent(name);
+  if (!collation.empty()) create += " COLLATE " + sql::QuoteString(collation);
+  auto created = conn->Exec(create);
   if (!created.ok()) {
     Error e = created.error();
     if (e.code == kAccessDenied || e.code == 1142 || e.code == 1227) {
@@ -64,6 +67,7 @@ Result<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(const Dsn& serv
   }
   std::unique_ptr<ScratchDatabase> db(new ScratchDatabase(std::move(conn), name, admin));
   SLUICE_TRY(db->conn_->Exec("USE " + sql::QuoteIdent(name)));
+  spdlog::debug("created scratch database {}", name);
   return db;
 }
 

@@ -22,7 +22,10 @@ class ScratchDatabase {
   // Drops stale scratch databases, then creates a new one. `server` names
   // the development server; its database part is ignored. A server that
   // refuses CREATE DATABASE is an input error saying what to grant.
-  static Result<std::unique_ptr<ScratchDatabase>> Create(const Dsn& server);
+  // `collation`: the database default, so that tables without their own
+  // charset get the target database's (empty: the server's default).
+  static Result<std::unique_ptr<ScratchDatabase>> Create(const Dsn& server,
+                                                         const std::string& collation = "");
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
