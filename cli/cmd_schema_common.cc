@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "cli/cmd_revisions_common.h"
+#include "engine/exec/data_step.h"
 #include "engine/schema/desired_schema.h"
 #include "engine/sql/quote.h"
 #include "engine/state/migrator_lock.h"
@@ -101,15 +102,21 @@ Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, Session& targe
   return snap;
 }
 
+std::set<std::string> SluiceOwnTables(const CommandContext& ctx) {
+  const StateTables t = StateTablesFrom(ctx);
+  const DataStepRequest data_defaults;
+  return {t.version_table, t.history_table, t.checkpoint_table, t.lock_table,
+          data_defaults.deferred_index_table};
+}
+
 Result<SchemaSnapshot> TargetSnapshot(const CommandContext& ctx, Connection& conn) {
   SLUICE_ASSIGN(ResultSet db, conn.Query("SELECT DATABASE()"));
   if (db.rows.empty() || !db.rows[0][0]) {
     return InputError("no database selected: put the database in the DSN (mysql://.../DB)");
   }
   const std::string schema = *db.rows[0][0];
-  const StateTables t = StateTablesFrom(ctx);
   SnapshotOptions opts;
-  opts.ignore_tables = {t.version_table, t.history_table, t.checkpoint_table, t.lock_table};
+  opts.ignore_tables = SluiceOwnTables(ctx);
   SLUICE_ASSIGN(ResultSet free, conn.Query("SELECT IS_FREE_LOCK(" +
                                            sql::QuoteString(MigratorLock::LockName(schema)) + ")"));
   opts.ignore_shadow_tables = !free.rows.empty() && free.rows[0][0].value_or("1") == "0";

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "cli/command.h"
@@ -28,6 +29,8 @@ Result<std::unique_ptr<ScratchDatabase>> OpenScratch(const CommandContext& ctx, 
 // scratch database is gone when this returns. SIGINT / SIGTERM while loading
 // stop it (exit 3).
 Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, Session& target);
+// sluice's own tables in a migrated database (state and deferred indexes).
+std::set<std::string> SluiceOwnTables(const CommandContext& ctx);
 // The target database without sluice's own tables, nor the shadow tables of
 // a migration holding the lock.
 Result<SchemaSnapshot> TargetSnapshot(const CommandContext& ctx, Connection& conn);

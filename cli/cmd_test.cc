@@ -1,11 +1,13 @@
 // sluice test: the revisions on a scratch database of the development
-// server: up to every head, then for each revision from the heads down to
-// base its down, up and down again, comparing the schema before the up with
-// the schema after the down (pytest-alembic's stairway); a single head; and
-// at the end the result against the desired schema, when one is configured.
+// server: up from base to every head one at a time, then for each revision
+// from the heads down to base its down (the schema must be the one from
+// before its up), its up again (the one from after it) and its down again
+// (pytest-alembic's stairway); a single head; and at the end the result
+// against the desired schema, when one is configured.
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "cli/cmd_revisions_common.h"
@@ -36,15 +38,29 @@ class Stairway {
 
   std::vector<TestCaseResult> Run() {
     std::vector<TestCaseResult> cases;
-    auto up = runner_.Upgrade("heads");
-    cases.push_back({"upgrade", "base to heads", up.ok() ? "" : up.error().ToString()});
-    if (!up.ok()) return cases;
     const auto& order = graph_.TopoOrder();
+    // Up from base one revision at a time, keeping the schema before and
+    // after each.
+    std::string failure;
+    for (const auto& id : order) {
+      if (control_.stopping()) break;
+      auto before = Snapshot();
+      auto up = before.ok() ? runner_.Upgrade(id) : Result<RunSummary>(before.error());
+      auto after = up.ok() ? Snapshot() : Result<SchemaSnapshot>(up.error());
+      if (!after.ok()) {
+        failure = fmt::format("up of {} failed: {}", id, after.error().ToString());
+        break;
+      }
+      before_[id] = *before;
+      after_[id] = *after;
+    }
+    cases.push_back({"upgrade", "base to heads", failure});
+    if (!failure.empty()) return cases;
     for (size_t k = order.size(); k-- > 0;) {
       if (control_.stopping()) break;
-      std::string failure = Step(order, k);
-      cases.push_back({"stairway", order[k], failure});
-      if (!failure.empty() && failure.rfind("revision", 0) != 0) return cases;  // state unknown
+      Outcome o = Step(order, k);
+      cases.push_back({"stairway", order[k], o.failure});
+      if (o.fatal) return cases;  // the database is in an unknown state
     }
     if (!SchemaPath(ctx_).empty() && !control_.stopping()) cases.push_back(MatchesSchema());
     return cases;
@@ -53,6 +69,11 @@ class Stairway {
   bool stopped() const { return control_.stopping(); }
 
  private:
+  struct Outcome {
+    std::string failure;  // "" when the revision passed
+    bool fatal = false;   // a step failed: the stairway cannot go on
+  };
+
   static RunnerOptions Options(const CommandContext& ctx) {
     RunnerOptions o;
     o.tables = StateTablesFrom(ctx);
@@ -60,47 +81,59 @@ class Stairway {
   }
 
   Result<SchemaSnapshot> Snapshot() {
-    const StateTables t = StateTablesFrom(ctx_);
     SnapshotOptions opts;
-    opts.ignore_tables = {t.version_table, t.history_table, t.checkpoint_table, t.lock_table};
+    opts.ignore_tables = SluiceOwnTables(ctx_);
     return ReadSchemaSnapshot(db_.conn(), db_.name(), opts);
   }
 
-  // Down, up and down again for order[k], which is a leaf of what is
-  // applied; then everything before it in the order is applied again (a
-  // downgrade to a branch point also undoes the other branch). "" when the
-  // down undid the up; "revision ...: ..." when not; else what failed.
-  std::string Step(const std::vector<std::string>& order, size_t k) {
-    const std::string& id = order[k];
-    const auto& parents = graph_.Find(id)->parents;
-    const std::string below = parents.empty() ? "base" : parents[0];
-    auto down = runner_.Downgrade(below);
-    if (!down.ok()) return fmt::format("down of {} failed: {}", id, down.error().ToString());
-    auto before_up = Snapshot();
-    if (!before_up.ok()) return before_up.error().ToString();
-    auto up = runner_.Upgrade(id);
-    if (!up.ok()) return fmt::format("up of {} failed after its down: {}", id,
-                                     up.error().ToString());
-    down = runner_.Downgrade(below);
-    if (!down.ok()) return fmt::format("down of {} failed: {}", id, down.error().ToString());
-    auto after_down = Snapshot();
-    if (!after_down.ok()) return after_down.error().ToString();
-    std::string failure;
-    if (!(*before_up == *after_down)) {
-      DiffOptions all;
-      all.allow_drop = true;
-      failure = fmt::format("revision {}: its down does not undo its up; after up and down:{}", id,
-                            Describe(DiffSchemas(*before_up, *after_down, all)));
-    }
+  // Undoes order[k] (a leaf of what is applied). A downgrade to a branch
+  // point also undoes the other branch: everything before order[k] is
+  // applied again, so that the database holds exactly order[0..k).
+  Status Down(const std::vector<std::string>& order, size_t k) {
+    const auto& parents = graph_.Find(order[k])->parents;
+    auto down = runner_.Downgrade(parents.empty() ? "base" : parents[0]);
+    if (!down.ok()) return down.error();
     std::set<std::string> earlier(order.begin(), order.begin() + static_cast<long>(k));
     for (const auto& r : earlier) {
       bool leaf = true;
       for (const auto& c : graph_.Children(r)) leaf = leaf && !earlier.count(c);
-      if (!leaf) continue;
-      auto again = runner_.Upgrade(r);
-      if (!again.ok()) return fmt::format("up of {} failed: {}", r, again.error().ToString());
+      if (leaf) SLUICE_TRY(runner_.Upgrade(r).status());
     }
-    return failure;
+    return Status::Ok();
+  }
+
+  std::string Mismatch(const SchemaSnapshot& want, const SchemaSnapshot& got) {
+    DiffOptions all;
+    all.allow_drop = true;
+    return Describe(DiffSchemas(want, got, all));
+  }
+
+  // The down of order[k] must give the schema from before its up; its up
+  // again the schema from after it; then its down again leads further down.
+  Outcome Step(const std::vector<std::string>& order, size_t k) {
+    const std::string& id = order[k];
+    auto down = Down(order, k);
+    if (!down.ok()) return {fmt::format("down of {} failed: {}", id, down.error().ToString()), true};
+    auto after_down = Snapshot();
+    if (!after_down.ok()) return {after_down.error().ToString(), true};
+    std::string failure;
+    if (!(*after_down == before_[id])) {
+      failure = fmt::format("revision {}: its down does not undo its up (before the up -> after the down):{}", id,
+                            Mismatch(before_[id], *after_down));
+    }
+    auto up = runner_.Upgrade(id);
+    if (!up.ok()) {
+      return {fmt::format("up of {} failed after its down: {}", id, up.error().ToString()), true};
+    }
+    auto after_up = Snapshot();
+    if (!after_up.ok()) return {after_up.error().ToString(), true};
+    if (failure.empty() && !(*after_up == after_[id])) {
+      failure = fmt::format("revision {}: its up after its down gives another schema (first up -> second up):{}", id,
+                            Mismatch(after_[id], *after_up));
+    }
+    down = Down(order, k);
+    if (!down.ok()) return {fmt::format("down of {} failed: {}", id, down.error().ToString()), true};
+    return {failure, false};
   }
 
   TestCaseResult MatchesSchema() {
@@ -123,6 +156,7 @@ class Stairway {
   const revision::RevisionGraph& graph_;
   ScratchDatabase& db_;
   ConnectionFactory sessions_;
+  std::map<std::string, SchemaSnapshot> before_, after_;  // around each revision's first up
   RunControl control_;
   ProgressReporter progress_;
   NoThrottler throttler_;

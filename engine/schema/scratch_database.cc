@@ -20,7 +20,10 @@ std::string RandomSuffix() {
 
 }  // namespace
 
-std::string ScratchDatabase::LockName(const std::string& database) { return "sluice:" + database; }
+// Not "sluice:<database>": that is the migrator lock `sluice test` takes in it.
+std::string ScratchDatabase::LockName(const std::string& database) {
+  return "sluice-scratch:" + database;
+}
 
 Result<int> ScratchDatabase::DropStale(Session& s) {
   SLUICE_ASSIGN(ResultSet dbs, s.Query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE "
