@@ -92,7 +92,8 @@ Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, Session& targe
   InterruptFlag interrupt;
   SLUICE_ASSIGN(std::unique_ptr<ScratchDatabase> scratch, OpenScratch(ctx, target));
   SLUICE_TRY(LoadSchema(scratch->conn(), statements, [&] { return interrupt.raised(); }));
-  auto snap = ReadSchemaSnapshot(scratch->conn(), scratch->name());
+  SLUICE_ASSIGN(SnapshotOptions opts, SnapshotOptionsFor(ctx, scratch->conn().server()));
+  auto snap = ReadSchemaSnapshot(scratch->conn(), scratch->name(), opts);
   SLUICE_TRY(scratch->Drop());
   if (interrupt.raised()) {
     Error e = RuntimeError("interrupted");
@@ -102,11 +103,18 @@ Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, Session& targe
   return snap;
 }
 
-std::set<std::string> SluiceOwnTables(const CommandContext& ctx) {
+Result<SnapshotOptions> SnapshotOptionsFor(const CommandContext& ctx, const ServerInfo& server) {
   const StateTables t = StateTablesFrom(ctx);
   const DataStepRequest data_defaults;
-  return {t.version_table, t.history_table, t.checkpoint_table, t.lock_table,
-          data_defaults.deferred_index_table};
+  SnapshotOptions opts;
+  opts.ignore_tables = {t.version_table, t.history_table, t.checkpoint_table, t.lock_table,
+                        data_defaults.deferred_index_table};
+  SLUICE_ASSIGN(std::unique_ptr<Dialect> made, ctx.MakeDialect(server));
+  std::shared_ptr<Dialect> dialect = std::move(made);
+  opts.own_table_options = [dialect](const std::string& text) {
+    return dialect->OwnTableOptions(text);
+  };
+  return opts;
 }
 
 Result<SchemaSnapshot> TargetSnapshot(const CommandContext& ctx, Connection& conn) {
@@ -115,8 +123,7 @@ Result<SchemaSnapshot> TargetSnapshot(const CommandContext& ctx, Connection& con
     return InputError("no database selected: put the database in the DSN (mysql://.../DB)");
   }
   const std::string schema = *db.rows[0][0];
-  SnapshotOptions opts;
-  opts.ignore_tables = SluiceOwnTables(ctx);
+  SLUICE_ASSIGN(SnapshotOptions opts, SnapshotOptionsFor(ctx, conn.server()));
   SLUICE_ASSIGN(ResultSet free, conn.Query("SELECT IS_FREE_LOCK(" +
                                            sql::QuoteString(MigratorLock::LockName(schema)) + ")"));
   opts.ignore_shadow_tables = !free.rows.empty() && free.rows[0][0].value_or("1") == "0";

@@ -29,8 +29,9 @@ Result<std::unique_ptr<ScratchDatabase>> OpenScratch(const CommandContext& ctx, 
 // scratch database is gone when this returns. SIGINT / SIGTERM while loading
 // stop it (exit 3).
 Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, Session& target);
-// sluice's own tables in a migrated database (state and deferred indexes).
-std::set<std::string> SluiceOwnTables(const CommandContext& ctx);
+// How to read a database on `server`: without sluice's own tables (state and
+// deferred indexes), with the dialect's own table options.
+Result<SnapshotOptions> SnapshotOptionsFor(const CommandContext& ctx, const ServerInfo& server);
 // The target database without sluice's own tables, nor the shadow tables of
 // a migration holding the lock.
 Result<SchemaSnapshot> TargetSnapshot(const CommandContext& ctx, Connection& conn);

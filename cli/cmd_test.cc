@@ -81,8 +81,7 @@ class Stairway {
   }
 
   Result<SchemaSnapshot> Snapshot() {
-    SnapshotOptions opts;
-    opts.ignore_tables = SluiceOwnTables(ctx_);
+    SLUICE_ASSIGN(SnapshotOptions opts, SnapshotOptionsFor(ctx_, db_.conn().server()));
     return ReadSchemaSnapshot(db_.conn(), db_.name(), opts);
   }
 

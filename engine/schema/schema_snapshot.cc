@@ -137,6 +137,9 @@ Result<SchemaSnapshot> ReadSchemaSnapshot(Session& s, const std::string& schema,
         "ROW_FORMAT=" + (std::regex_search(create_options, m, kRowFormat) ? m[1].str()
                                                                           : std::string("DEFAULT"));
     t.options["comment"] = "COMMENT=" + sql::QuoteString(Get(r, 5));
+    if (options.own_table_options) {
+      for (auto& [key, clause] : options.own_table_options(parts.options)) t.options[key] = clause;
+    }
     snap.tables[name] = std::move(t);
   }
   SLUICE_TRY(ReadColumns(s, schema, snap.tables));

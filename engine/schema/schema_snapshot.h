@@ -3,6 +3,7 @@
 // server's own normalised text for every column, key and constraint.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -61,6 +62,9 @@ struct SchemaSnapshot {
 struct SnapshotOptions {
   std::set<std::string> ignore_tables;  // sluice's own state tables
   bool ignore_shadow_tables = false;    // `_<t>_new` / `_<t>_old` of a running migration
+  // The dialect's own table options from the text after SHOW CREATE TABLE's
+  // column list (Dialect::OwnTableOptions); none when empty.
+  std::function<std::map<std::string, std::string>(const std::string&)> own_table_options;
 };
 
 // Reads every table and view of `schema`.
