@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "engine/schema/schema_snapshot.h"
+#include "engine/state/migrator_lock.h"
 #include "tests/integration/revision_fixture.h"
 #include "tests/support/child_process.h"
 
@@ -160,6 +161,23 @@ TEST_F(Autogenerate, DriftJsonForCi) {
   ASSERT_EQ(report["statements"].size(), 1u);
   EXPECT_NE(report["statements"][0]["notes"][0].get<std::string>().find("RENAME COLUMN"),
             std::string::npos);
+}
+
+TEST_F(Autogenerate, DriftIgnoresShadowTablesOnlyWhileAMigrationHoldsTheLock) {
+  Exec("CREATE TABLE t (id INT NOT NULL PRIMARY KEY)");
+  Exec("CREATE TABLE _t_new (id INT NOT NULL PRIMARY KEY)");
+  WriteSchema("a.sql", "CREATE TABLE t (id INT NOT NULL PRIMARY KEY);");
+  auto holder = NewConnection();
+  ASSERT_NE(holder, nullptr);
+  auto got = holder->Query(
+      "SELECT GET_LOCK(" + sql::QuoteString(MigratorLock::LockName(db_name())) + ", 0)");
+  ASSERT_TRUE(got.ok());
+  auto running = Sluice("check --drift");
+  EXPECT_EQ(running.exit_code, 0) << running.output;
+  holder.reset();  // the migration is gone: its leftover is drift
+  auto after = Sluice("check --drift");
+  EXPECT_EQ(after.exit_code, 1) << after.output;
+  EXPECT_NE(after.output.find("table _t_new: drop"), std::string::npos) << after.output;
 }
 
 TEST_F(Autogenerate, RefusedWhileTheDatabaseIsBehindTheHead) {
