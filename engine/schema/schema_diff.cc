@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -38,32 +39,51 @@ std::set<std::string> References(const TableSnapshot& t) {
   return out;
 }
 
-// `names` ordered so that referenced tables come first (cycles: name order).
-std::vector<std::string> ReferencedFirst(const std::vector<std::string>& names,
-                                         const std::map<std::string, TableSnapshot>& tables) {
+// `names` ordered so that what each depends on (among `names`) comes first;
+// cycles are broken in name order.
+std::vector<std::string> DependenciesFirst(
+    const std::vector<std::string>& names,
+    const std::function<std::set<std::string>(const std::string&)>& depends_on) {
   std::vector<std::string> out;
-  std::set<std::string> placed, pending(names.begin(), names.end());
+  std::set<std::string> pending(names.begin(), names.end());
   while (!pending.empty()) {
     bool progress = false;
     for (const auto& n : std::vector<std::string>(pending.begin(), pending.end())) {
       bool ready = true;
-      for (const auto& ref : References(tables.at(n))) {
-        if (pending.count(ref) && !placed.count(ref)) ready = false;
-      }
+      for (const auto& dep : depends_on(n)) ready = ready && (dep == n || !pending.count(dep));
       if (ready) {
         out.push_back(n);
-        placed.insert(n);
         pending.erase(n);
         progress = true;
       }
     }
     if (!progress) {
       out.push_back(*pending.begin());
-      placed.insert(*pending.begin());
       pending.erase(pending.begin());
     }
   }
   return out;
+}
+
+std::vector<std::string> ReferencedFirst(const std::vector<std::string>& names,
+                                         const std::map<std::string, TableSnapshot>& tables) {
+  return DependenciesFirst(names, [&](const std::string& n) { return References(tables.at(n)); });
+}
+
+// Views that read other views of `views` must be created after them. The
+// definition names them quoted (`v`); a column alias of the same name only
+// costs an unneeded ordering.
+std::vector<std::string> ViewsInOrder(const std::vector<std::string>& names,
+                                      const std::map<std::string, ViewSnapshot>& views) {
+  return DependenciesFirst(names, [&](const std::string& n) {
+    std::set<std::string> deps;
+    const std::string& def = views.at(n).definition;
+    const size_t body = def.find(" AS ");
+    for (const auto& [other, v] : views) {
+      if (other != n && def.find(QuoteIdent(other), body) != std::string::npos) deps.insert(other);
+    }
+    return deps;
+  });
 }
 
 std::string CreateTableSql(const TableSnapshot& t) {
@@ -316,9 +336,14 @@ Planned Plan(const SchemaSnapshot& from, const SchemaSnapshot& to, bool allow_dr
       out.result.tables[*it] = from.tables.at(*it);
     }
   }
+  std::vector<std::string> views;
   for (const auto& [name, v] : to.views) {
     auto it = from.views.find(name);
-    if (it != from.views.end() && it->second == v) continue;
+    if (it == from.views.end() || !(it->second == v)) views.push_back(name);
+  }
+  for (const auto& name : ViewsInOrder(views, to.views)) {
+    const ViewSnapshot& v = to.views.at(name);
+    auto it = from.views.find(name);
     add(name, "CREATE OR REPLACE " + v.definition, {});
     out.differences.push_back({"view", name, it == from.views.end() ? "create" : "change", "",
                                it == from.views.end() ? "" : it->second.definition,

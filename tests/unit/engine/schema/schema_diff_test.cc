@@ -166,5 +166,19 @@ TEST(SchemaDiff, ViewsAreReplacedOrDropped) {
   EXPECT_EQ(d.differences[0].ToString(), "view w: drop");
 }
 
+TEST(SchemaDiff, AViewIsCreatedAfterTheViewsItReads) {
+  SchemaSnapshot to;
+  to.views["a_top"] = {"a_top", "ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `a_top` AS select "
+                                "`z_base`.`x` AS `x` from `z_base`"};
+  to.views["z_base"] = {"z_base",
+                        "ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `z_base` AS select 1 AS `x`"};
+  SchemaDiff d = DiffSchemas(SchemaSnapshot{}, to);
+  ASSERT_EQ(d.up.size(), 2u);
+  EXPECT_EQ(d.up[0].object, "z_base");
+  EXPECT_EQ(d.up[1].object, "a_top");
+  ASSERT_EQ(d.down.size(), 2u);
+  EXPECT_EQ(d.down[0].sql, "DROP VIEW `a_top`");
+}
+
 }  // namespace
 }  // namespace sluice
