@@ -26,7 +26,9 @@ int RunInit(CommandContext& ctx) {
   for (const fs::path& d : {versions, schema}) {
     std::error_code ec;
     fs::create_directories(d, ec);
-    if (ec) return Fail(RuntimeError(fmt::format("cannot create {}: {}", d.string(), ec.message())));
+    if (ec) {
+      return Fail(RuntimeError(fmt::format("cannot create {}: {}", d.string(), ec.message())));
+    }
   }
   std::ofstream ini("sluice.ini");
   ini << "# sluice configuration. Keys are the long flag names; flags and SLUICE_* environment\n"

@@ -76,9 +76,10 @@ Result<std::unique_ptr<ScratchDatabase>> OpenScratch(const CommandContext& ctx, 
   SLUICE_ASSIGN(ResultSet collation,
                 target.Query("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA "
                              "WHERE SCHEMA_NAME = DATABASE()"));
+  const std::string default_collation =
+      collation.empty() ? "" : collation.rows[0][0].value_or("");
   SLUICE_ASSIGN(std::unique_ptr<ScratchDatabase> scratch,
-                ScratchDatabase::Create(dev, collation.empty() ? ""
-                                                               : collation.rows[0][0].value_or("")));
+                ScratchDatabase::Create(dev, default_collation));
   SLUICE_TRY(CheckSameFlavor(target.server(), scratch->conn().server()));
   return scratch;
 }

@@ -107,31 +107,35 @@ class Stairway {
     return Describe(DiffSchemas(want, got, all));
   }
 
+  static Outcome Failed(const std::string& what, const std::string& id, const Error& e) {
+    return {fmt::format("{} of {} failed: {}", what, id, e.ToString()), true};
+  }
+
   // The down of order[k] must give the schema from before its up; its up
   // again the schema from after it; then its down again leads further down.
   Outcome Step(const std::vector<std::string>& order, size_t k) {
     const std::string& id = order[k];
     auto down = Down(order, k);
-    if (!down.ok()) return {fmt::format("down of {} failed: {}", id, down.error().ToString()), true};
+    if (!down.ok()) return Failed("down", id, down.error());
     auto after_down = Snapshot();
     if (!after_down.ok()) return {after_down.error().ToString(), true};
     std::string failure;
     if (!(*after_down == before_[id])) {
-      failure = fmt::format("revision {}: its down does not undo its up (before the up -> after the down):{}", id,
+      failure = fmt::format(
+          "revision {}: its down does not undo its up (before the up -> after the down):{}", id,
                             Mismatch(before_[id], *after_down));
     }
     auto up = runner_.Upgrade(id);
-    if (!up.ok()) {
-      return {fmt::format("up of {} failed after its down: {}", id, up.error().ToString()), true};
-    }
+    if (!up.ok()) return Failed("up (after its down)", id, up.error());
     auto after_up = Snapshot();
     if (!after_up.ok()) return {after_up.error().ToString(), true};
     if (failure.empty() && !(*after_up == after_[id])) {
-      failure = fmt::format("revision {}: its up after its down gives another schema (first up -> second up):{}", id,
+      failure = fmt::format(
+          "revision {}: its up after its down gives another schema (first up -> second up):{}", id,
                             Mismatch(after_[id], *after_up));
     }
     down = Down(order, k);
-    if (!down.ok()) return {fmt::format("down of {} failed: {}", id, down.error().ToString()), true};
+    if (!down.ok()) return Failed("down", id, down.error());
     return {failure, false};
   }
 

@@ -73,7 +73,9 @@ Result<std::vector<std::string>> SchemaFiles(const std::string& path) {
       files.push_back(it->path().string());
     }
   }
-  if (ec) return InputError(fmt::format("schema {}: cannot read the folder: {}", path, ec.message()));
+  if (ec) {
+    return InputError(fmt::format("schema {}: cannot read the folder: {}", path, ec.message()));
+  }
   std::sort(files.begin(), files.end(), [](const std::string& a, const std::string& b) {
     return fs::path(a).filename() < fs::path(b).filename();
   });

@@ -139,8 +139,8 @@ TableSnapshot AlterTable(const TableSnapshot& f, const TableSnapshot& t, bool al
     for (const auto& [name, def] : old_defs) {
       auto it = new_defs.find(name);
       if (same(new_defs, name, def)) continue;
-      clauses.push_back(name == "PRIMARY" && what == "index" ? "DROP PRIMARY KEY"
-                                                             : drop_clause + " " + QuoteIdent(name));
+      const bool primary = name == "PRIMARY" && what == "index";
+      clauses.push_back(primary ? "DROP PRIMARY KEY" : drop_clause + " " + QuoteIdent(name));
       if (it == new_defs.end()) diff("drop " + what, name, def, "");
     }
   };

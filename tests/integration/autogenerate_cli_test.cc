@@ -16,6 +16,7 @@
 #include "engine/state/migrator_lock.h"
 #include "tests/integration/revision_fixture.h"
 #include "tests/support/child_process.h"
+#include "tests/support/sluice_project.h"
 
 namespace sluice::testing {
 namespace {
@@ -158,6 +159,15 @@ TEST_F(Autogenerate, DriftJsonForCi) {
     changes.insert(d["change"].get<std::string>() + " " + d["name"].get<std::string>());
   }
   EXPECT_EQ(changes, (std::set<std::string>{"add column added", "drop column extra"}));
+  // The scratch database lives on --dev-dsn when given.
+  Dsn dev = dsn();
+  dev.database.clear();
+  auto on_dev = Sluice("check --drift --dev-dsn " + ShellQuote(dev.ToString()));
+  EXPECT_EQ(on_dev.exit_code, 1) << on_dev.output;
+  dev.port = 1;
+  auto unreachable = Sluice("check --drift --dev-dsn " + ShellQuote(dev.ToString()));
+  EXPECT_NE(unreachable.exit_code, 0);
+  EXPECT_NE(unreachable.output.find(":1"), std::string::npos) << unreachable.output;
   ASSERT_EQ(report["statements"].size(), 1u);
   EXPECT_NE(report["statements"][0]["notes"][0].get<std::string>().find("RENAME COLUMN"),
             std::string::npos);
@@ -182,7 +192,8 @@ TEST_F(Autogenerate, DriftIgnoresShadowTablesOnlyWhileAMigrationHoldsTheLock) {
 
 TEST_F(Autogenerate, RefusedWhileTheDatabaseIsBehindTheHead) {
   WriteRevision("aaaa0001_t.sql",
-                "-- sluice:revision aaaa0001\n-- sluice:up\nCREATE TABLE t (id INT PRIMARY KEY);\n");
+                "-- sluice:revision aaaa0001\n-- sluice:up\n"
+                "CREATE TABLE t (id INT PRIMARY KEY);\n");
   WriteSchema("a.sql", "CREATE TABLE t (id INT NOT NULL PRIMARY KEY);");
   auto r = Sluice("revision --autogenerate -m next");
   EXPECT_EQ(r.exit_code, 2) << r.output;
@@ -218,7 +229,8 @@ TEST_F(Autogenerate, BadSchemasExitTwoNamingFileAndLineAndLeaveNothing) {
   auto unset = Sluice("check --drift");
   EXPECT_EQ(unset.exit_code, 2) << unset.output;
   EXPECT_NE(unset.output.find("no desired schema"), std::string::npos) << unset.output;
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"),
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                   "TABLE_SCHEMA = DATABASE()"),
             "0");
 }
 
@@ -335,7 +347,8 @@ TEST_F(Autogenerate, StairwayPassesOnASoundProjectAndWritesJunit) {
   EXPECT_NE(xml.find("tests=\"6\" failures=\"0\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("name=\"aaaa0002\"/>"), std::string::npos) << xml;
   // The target database was never touched.
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"),
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                   "TABLE_SCHEMA = DATABASE()"),
             "0");
 
   WriteSchema("a.sql", "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL);");

@@ -75,7 +75,8 @@ TEST(SchemaDiff, OneAlterPerTableWithPositionsAndItsInverse) {
 }
 
 TEST(SchemaDiff, ColumnOrderIsRestoredWithFirstAndAfter) {
-  auto from = Schema({Table("t", {Col("id", "int(11)"), Col("a", "int(11)"), Col("b", "int(11)")})});
+  auto from =
+      Schema({Table("t", {Col("id", "int(11)"), Col("a", "int(11)"), Col("b", "int(11)")})});
   auto to = Schema({Table("t", {Col("b", "int(11)"), Col("id", "int(11)"), Col("a", "int(11)")})});
   SchemaDiff d = DiffSchemas(from, to);
   ASSERT_EQ(d.up.size(), 1u);
@@ -158,7 +159,8 @@ TEST(SchemaDiff, ViewsAreReplacedOrDropped) {
   ASSERT_EQ(d.up.size(), 2u);
   EXPECT_EQ(d.up[0].sql, "DROP VIEW `w`");
   EXPECT_EQ(d.up[1].sql,
-            "CREATE OR REPLACE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 3 AS `x`");
+            "CREATE OR REPLACE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS "
+            "select 3 AS `x`");
   ASSERT_EQ(d.down.size(), 2u);
   EXPECT_NE(d.down[0].sql.find("select 1 AS `x`"), std::string::npos);
   EXPECT_NE(d.down[1].sql.find("VIEW `w` AS select 2"), std::string::npos);
@@ -170,8 +172,8 @@ TEST(SchemaDiff, AViewIsCreatedAfterTheViewsItReads) {
   SchemaSnapshot to;
   to.views["a_top"] = {"a_top", "ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `a_top` AS select "
                                 "`z_base`.`x` AS `x` from `z_base`"};
-  to.views["z_base"] = {"z_base",
-                        "ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `z_base` AS select 1 AS `x`"};
+  to.views["z_base"] = {
+      "z_base", "ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `z_base` AS select 1 AS `x`"};
   SchemaDiff d = DiffSchemas(SchemaSnapshot{}, to);
   ASSERT_EQ(d.up.size(), 2u);
   EXPECT_EQ(d.up[0].object, "z_base");
