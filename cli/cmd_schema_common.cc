@@ -26,6 +26,7 @@ class InterruptFlag {
     g_interrupted = false;
     struct sigaction sa {};
     sa.sa_handler = OnInterrupt;
+    sa.sa_flags = SA_RESTART;  // the running statement completes; the loader then stops
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
@@ -92,15 +93,19 @@ Result<SchemaSnapshot> DesiredSnapshot(const CommandContext& ctx, Session& targe
   SLUICE_ASSIGN(std::vector<SchemaStatement> statements, ReadSchemaFiles(path));
   InterruptFlag interrupt;
   SLUICE_ASSIGN(std::unique_ptr<ScratchDatabase> scratch, OpenScratch(ctx, target));
-  SLUICE_TRY(LoadSchema(scratch->conn(), statements, [&] { return interrupt.raised(); }));
-  SLUICE_ASSIGN(SnapshotOptions opts, SnapshotOptionsFor(ctx, scratch->conn().server()));
-  auto snap = ReadSchemaSnapshot(scratch->conn(), scratch->name(), opts);
+  Status loaded = LoadSchema(scratch->conn(), statements, [&] { return interrupt.raised(); });
+  Result<SchemaSnapshot> snap = RuntimeError("not read");
+  if (loaded.ok()) {
+    SLUICE_ASSIGN(SnapshotOptions opts, SnapshotOptionsFor(ctx, scratch->conn().server()));
+    snap = ReadSchemaSnapshot(scratch->conn(), scratch->name(), opts);
+  }
   SLUICE_TRY(scratch->Drop());
   if (interrupt.raised()) {
-    Error e = RuntimeError("interrupted");
+    Error e = RuntimeError("interrupted: the scratch database is dropped, nothing was written");
     e.exit = ExitCode::kAborted;
     return e;
   }
+  if (!loaded.ok()) return loaded.error();
   return snap;
 }
 

@@ -106,9 +106,17 @@ TEST_F(Autogenerate, WritesRevisionsThatRunAndUndoExactly) {
       << text;
   EXPECT_NE(text.find("CREATE OR REPLACE ALGORITHM=UNDEFINED"), std::string::npos) << text;
 
+  auto lint = Sluice("check --offline");
+  EXPECT_EQ(lint.exit_code, 0) << lint.output;
   auto up = Sluice("upgrade head --progress none");
   ASSERT_EQ(up.exit_code, 0) << up.output;
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM big_orders"), "1");
+  auto only_drop = Sluice("revision --autogenerate -m still_the_drop");
+  EXPECT_EQ(only_drop.exit_code, 0) << only_drop.output;
+  EXPECT_NE(only_drop.output.find("no changes"), std::string::npos) << only_drop.output;
+  EXPECT_NE(only_drop.output.find("only destructive changes remain"), std::string::npos)
+      << only_drop.output;
+  ASSERT_EQ(RevisionFiles(), 1u);
   // The drop was left out, so the database still differs in exactly that.
   auto drift = Sluice("check --drift");
   EXPECT_EQ(drift.exit_code, 1) << drift.output;
@@ -299,6 +307,26 @@ TEST_F(Autogenerate, KilledAndInterruptedRunsLeaveNoScratchDatabase) {
       EXPECT_FALSE(DatabaseExists(names[0])) << child->Output();
     }
   }
+}
+
+TEST_F(Autogenerate, SigintWhileTheSchemaLoadsDropsTheScratchAndWritesNothing) {
+  WriteSchema("a.sql", "CREATE TABLE slow AS SELECT SLEEP(3) AS x;\nCREATE TABLE t (id INT);\n");
+  auto child = ChildProcess::Start(
+      {SLUICE_BINARY, "--log-level", "debug", "revision", "--autogenerate", "-m", "x"},
+      {"SLUICE_DSN=" + dsn_string()}, dir_.string());
+  ASSERT_NE(child, nullptr);
+  std::vector<std::string> names;
+  for (int i = 0; i < 100 && names.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    names = Scratches(child->Output());
+  }
+  ASSERT_EQ(names.size(), 1u) << child->Output();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // inside SLEEP(3)
+  child->Signal(SIGINT);
+  EXPECT_EQ(child->Wait(30), 3) << child->Output();
+  EXPECT_NE(child->Output().find("interrupted"), std::string::npos) << child->Output();
+  EXPECT_FALSE(DatabaseExists(names[0]));
+  EXPECT_EQ(RevisionFiles(), 0u);
 }
 
 constexpr const char* kCreate = R"(-- sluice:revision aaaa0001
