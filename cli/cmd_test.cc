@@ -32,8 +32,8 @@ std::string Describe(const SchemaDiff& diff) {
 class Stairway {
  public:
   Stairway(const CommandContext& ctx, const revision::RevisionGraph& graph, ScratchDatabase& db,
-           Dialect& dialect)
-      : ctx_(ctx), graph_(graph), db_(db), sessions_(db.dsn()), signals_(control_),
+           Dialect& dialect, RunControl& control)
+      : ctx_(ctx), graph_(graph), db_(db), sessions_(db.dsn()), control_(control),
         runner_(graph, dialect, sessions_, control_, progress_, throttler_, Options(ctx)) {}
 
   std::vector<TestCaseResult> Run() {
@@ -65,8 +65,6 @@ class Stairway {
     if (!SchemaPath(ctx_).empty() && !control_.stopping()) cases.push_back(MatchesSchema());
     return cases;
   }
-
-  bool stopped() const { return control_.stopping(); }
 
  private:
   struct Outcome {
@@ -160,10 +158,9 @@ class Stairway {
   ScratchDatabase& db_;
   ConnectionFactory sessions_;
   std::map<std::string, SchemaSnapshot> before_, after_;  // around each revision's first up
-  RunControl control_;
+  RunControl& control_;
   ProgressReporter progress_;
   NoThrottler throttler_;
-  StopSignalHandler signals_;
   Runner runner_;
 };
 
@@ -181,16 +178,19 @@ int RunTest(CommandContext& ctx) {
                                heads.size(), fmt::join(heads, ", "));
   }
   cases.push_back({"graph", "single head", head_failure});
-  bool stopped = false;
+  // SIGINT / SIGTERM from here on stop the run cleanly, so that the scratch
+  // database is dropped on the way out.
+  RunControl control;
+  StopSignalHandler signals(control);
   {
     auto scratch = ScratchDatabase::Create(*dev);
     if (!scratch.ok()) return Fail(scratch.error());
     auto dialect = ctx.MakeDialect((*scratch)->conn().server());
     if (!dialect.ok()) return Fail(dialect.error());
-    Stairway stairway(ctx, *graph, **scratch, **dialect);
+    Stairway stairway(ctx, *graph, **scratch, **dialect, control);
     for (auto& c : stairway.Run()) cases.push_back(std::move(c));
-    stopped = stairway.stopped();
   }
+  const bool stopped = control.stopping();
   size_t failed = 0;
   for (const auto& c : cases) {
     if (c.failure.empty()) {

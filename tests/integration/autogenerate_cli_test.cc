@@ -294,7 +294,11 @@ TEST_F(Autogenerate, KilledAndInterruptedRunsLeaveNoScratchDatabase) {
       names = Scratches(child->Output());
     }
     ASSERT_EQ(names.size(), 1u) << child->Output();
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // inside DO SLEEP(3)
+    for (int i = 0; i < 100 && child->Output().find("DO SLEEP(3)") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_NE(child->Output().find("DO SLEEP(3)"), std::string::npos) << child->Output();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // inside DO SLEEP(3)
     child->Signal(sig);
     int code = child->Wait(30);
     if (sig == SIGKILL) {
