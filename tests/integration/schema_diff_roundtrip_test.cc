@@ -10,6 +10,7 @@
 #include "engine/schema/schema_snapshot.h"
 #include "engine/sql/lexer.h"
 #include "engine/sql/quote.h"
+#include "tests/integration/revision_fixture.h"
 #include "tests/support/test_db.h"
 
 namespace sluice::testing {
@@ -152,6 +153,50 @@ const Case kCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(EveryKind, SchemaRoundTrip, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return info.param.name; });
+
+// The same cases through the binary: the revision autogenerate writes runs
+// through the dialect's online strategies (`sluice upgrade`), leaves no
+// drift, and `sluice downgrade` restores the schema exactly. Except foreign
+// keys changed on an existing table: the MySQL/MariaDB strategies cannot run
+// such an ALTER yet (docs/REVISIONS.md), which the test pins down.
+class ThroughTheBinary : public RevisionProject, public ::testing::WithParamInterface<Case> {};
+
+TEST_P(ThroughTheBinary, AutogenerateUpgradeDriftDowngrade) {
+  std::filesystem::create_directories(dir_ / "schema");
+  std::ofstream(dir_ / "sluice.ini") << "versions = versions\nschema = schema\n";
+  std::ofstream(dir_ / "schema" / "all.sql") << GetParam().b << ";\n";
+  Exec("SET SESSION foreign_key_checks = 0");
+  auto split = sql::SplitStatements(GetParam().a);
+  ASSERT_TRUE(split.ok());
+  for (const auto& st : *split) Exec(st.text);
+  SnapshotOptions own;
+  own.ignore_tables = {"sluice_version", "sluice_history", "sluice_checkpoint", "sluice_lock",
+                       "sluice_deferred_index"};
+  auto before = ReadSchemaSnapshot(conn(), db_name(), own);
+  ASSERT_TRUE(before.ok());
+
+  auto gen = Sluice("revision --autogenerate --allow-drop -m change");
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+  auto up = Sluice("upgrade head --progress none");
+  if (GetParam().name == "foreign_keys") {
+    // The known limit: this fails, with the dialect's reason, until the
+    // MySQL/MariaDB strategies can drop and add foreign keys online.
+    EXPECT_NE(up.exit_code, 0) << up.output;
+    EXPECT_NE(up.output.find("FOREIGN KEY `fk_keep`"), std::string::npos) << up.output;
+    return;
+  }
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  auto drift = Sluice("check --drift");
+  EXPECT_EQ(drift.exit_code, 0) << drift.output;
+  auto down = Sluice("downgrade base --progress none");
+  ASSERT_EQ(down.exit_code, 0) << down.output;
+  auto after = ReadSchemaSnapshot(conn(), db_name(), own);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(*after == *before);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKind, ThroughTheBinary, ::testing::ValuesIn(kCases),
                          [](const auto& info) { return info.param.name; });
 
 class SchemaSnapshotOnServer : public SchemaRoundTrip {};
