@@ -88,27 +88,36 @@ std::string JoinIds(const std::vector<std::string>& ids) {
 
 }  // namespace
 
-Result<std::string> WriteRevisionFile(const std::string& dir, const std::string& id,
-                                      const std::vector<std::string>& parents,
-                                      const std::string& message,
-                                      const std::vector<std::string>& branch_labels,
-                                      const std::vector<std::string>& depends_on,
-                                      const std::string& body) {
+Result<std::string> RevisionFileText(const std::string& id, const std::vector<std::string>& parents,
+                                     const std::string& message,
+                                     const std::vector<std::string>& branch_labels,
+                                     const std::vector<std::string>& depends_on,
+                                     const std::string& body) {
   if (message.find('\n') != std::string::npos) {
     return InputError("the message must be one line");
-  }
-  std::string slug = Slug(message);
-  std::filesystem::path path =
-      std::filesystem::path(dir) / (slug.empty() ? id + ".sql" : id + "_" + slug + ".sql");
-  if (std::filesystem::exists(path)) {
-    return InputError(fmt::format("{} already exists", path.string()));
   }
   std::string text = fmt::format("-- sluice:revision {}\n-- sluice:parent {}\n", id,
                                  parents.empty() ? "none" : JoinIds(parents));
   if (!message.empty()) text += fmt::format("-- sluice:message {}\n", message);
   if (!branch_labels.empty()) text += fmt::format("-- sluice:branch {}\n", JoinIds(branch_labels));
   if (!depends_on.empty()) text += fmt::format("-- sluice:depends-on {}\n", JoinIds(depends_on));
-  text += "\n" + body;
+  return text + "\n" + body;
+}
+
+Result<std::string> WriteRevisionFile(const std::string& dir, const std::string& id,
+                                      const std::vector<std::string>& parents,
+                                      const std::string& message,
+                                      const std::vector<std::string>& branch_labels,
+                                      const std::vector<std::string>& depends_on,
+                                      const std::string& body) {
+  SLUICE_ASSIGN(std::string text,
+                RevisionFileText(id, parents, message, branch_labels, depends_on, body));
+  std::string slug = Slug(message);
+  std::filesystem::path path =
+      std::filesystem::path(dir) / (slug.empty() ? id + ".sql" : id + "_" + slug + ".sql");
+  if (std::filesystem::exists(path)) {
+    return InputError(fmt::format("{} already exists", path.string()));
+  }
   std::ofstream out(path, std::ios::binary);
   out << text;
   out.close();

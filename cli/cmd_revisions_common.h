@@ -26,6 +26,12 @@ Result<std::vector<std::string>> CurrentHeads(Connection& conn, const CommandCon
 std::string Describe(const revision::RevisionGraph& g, const std::string& id);
 // A fresh 12-hex-digit revision id not used in `g`.
 std::string NewRevisionId(const revision::RevisionGraph& g);
+// The text of a revision file: its header lines, then `body`.
+Result<std::string> RevisionFileText(const std::string& id, const std::vector<std::string>& parents,
+                                     const std::string& message,
+                                     const std::vector<std::string>& branch_labels,
+                                     const std::vector<std::string>& depends_on,
+                                     const std::string& body);
 // Writes a new revision file; returns its path.
 Result<std::string> WriteRevisionFile(const std::string& dir, const std::string& id,
                                       const std::vector<std::string>& parents,

@@ -17,6 +17,7 @@ Command MakeShowCommand();
 Command MakeMergeCommand();
 Command MakeStampCommand();
 Command MakeCheckCommand();
+Command MakeTestCommand();
 Command MakeStatusCommand();
 Command MakePauseCommand();
 Command MakeResumeCommand();
@@ -40,6 +41,7 @@ const std::vector<Command>& AllCommands() {
       MakeMergeCommand(),
       MakeStampCommand(),
       MakeCheckCommand(),
+      MakeTestCommand(),
       MakeDbCommand(),
       MakeStatusCommand(),
       MakePauseCommand(),

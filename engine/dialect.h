@@ -7,6 +7,7 @@
 //  - throttle signals and error codes are per dialect.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -132,6 +133,15 @@ class Dialect {
     std::string sql = "ALTER TABLE " + sql::QuoteTable(t);
     for (size_t i = 0; i < definitions.size(); ++i) sql += (i ? ", ADD " : " ADD ") + definitions[i];
     return {sql};
+  }
+
+  // Table options of the dialect's own that schema diffs compare, by name,
+  // each as the clause that sets it, read from the text after SHOW CREATE
+  // TABLE's column list (TiDB: SHARD_ROW_ID_BITS). Default: none.
+  virtual std::map<std::string, std::string> OwnTableOptions(
+      const std::string& create_options) const {
+    (void)create_options;
+    return {};
   }
 
   // A native runner for a data step whose options ask for one (TiDB:

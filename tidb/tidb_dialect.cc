@@ -11,6 +11,7 @@
 #include "tidb/alter_check.h"
 #include "tidb/ddl_statements.h"
 #include "tidb/non_transactional_dml.h"
+#include "tidb/table_options.h"
 
 namespace sluice::tidb {
 
@@ -122,6 +123,11 @@ std::vector<std::unique_ptr<ThrottleSignal>> TidbDialect::ThrottleSignals(
 // 8027, 8028, 9001-9005, 9007 retry); 8143 (a BATCH job failed), 8214
 // (cancelled DDL), 8001, 8229 and 9006 stay fatal.
 ErrorClass TidbDialect::Classify(int code) const { return ClassifyErrorCode(code); }
+
+std::map<std::string, std::string> TidbDialect::OwnTableOptions(
+    const std::string& create_options) const {
+  return TidbTableOptions(create_options);
+}
 
 std::vector<std::string> TidbDialect::BatchSessionSetup() const {
   return {

@@ -6,6 +6,7 @@
 //  - native_ddl.cc, ddl_watcher.cc, ddl_job.cc, ddl_statements.cc: schema
 //    steps as native DDL jobs, watched and steered
 //  - non_transactional_dml.cc: strategy=tidb-batch (BATCH ON ... LIMIT ...)
+//  - table_options.cc: SHARD_ROW_ID_BITS for schema diffs
 #pragma once
 
 #include <memory>
@@ -42,6 +43,8 @@ class TidbDialect : public Dialect {
       SessionFactory& sessions, const ThrottleOptions& opts) override;
   ErrorClass Classify(int code) const override;
   std::vector<std::string> BatchSessionSetup() const override;
+  std::map<std::string, std::string> OwnTableOptions(
+      const std::string& create_options) const override;
   Result<std::unique_ptr<NativeDataStep>> PlanNativeDataStep(
       Session* s, const DataStepRequest& req) override;
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 
+#include "engine/schema/create_table_text.h"
 #include "engine/sql/quote.h"
 
 namespace sluice {
@@ -19,58 +20,11 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// The backtick-quoted name starting at text[pos] (pos at the opening
-// backtick); sets *end after the closing one.
-std::string ParseQuoted(const std::string& text, size_t pos, size_t* end) {
-  std::string name;
-  size_t i = pos + 1;
-  for (; i < text.size(); ++i) {
-    if (text[i] == '`') {
-      if (i + 1 < text.size() && text[i + 1] == '`') {
-        name += '`';
-        ++i;
-        continue;
-      }
-      break;
-    }
-    name += text[i];
-  }
-  *end = i + 1;
-  return name;
-}
-
 // Index definitions by name, from the key lines of SHOW CREATE TABLE:
 // "  UNIQUE KEY `u` (`a`,`b`)," -> {"u", "UNIQUE KEY `u` (`a`,`b`)"}.
 std::map<std::string, std::string> IndexDefinitions(const std::string& create) {
-  static const char* kPrefixes[] = {"PRIMARY KEY", "UNIQUE KEY", "UNIQUE INDEX", "FULLTEXT KEY",
-                                    "SPATIAL KEY", "VECTOR KEY", "KEY",          "INDEX"};
   std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start < create.size()) {
-    size_t nl = create.find('\n', start);
-    if (nl == std::string::npos) nl = create.size();
-    std::string line = create.substr(start, nl - start);
-    start = nl + 1;
-    size_t b = line.find_first_not_of(' ');
-    if (b == std::string::npos) continue;
-    line = line.substr(b);
-    while (!line.empty() && (line.back() == ',' || line.back() == ' ' || line.back() == '\r')) {
-      line.pop_back();
-    }
-    for (const char* p : kPrefixes) {
-      const std::string prefix = p;
-      if (line.compare(0, prefix.size(), prefix) != 0) continue;
-      if (prefix == "PRIMARY KEY") {
-        out["PRIMARY"] = line;
-      } else {
-        size_t q = line.find('`', prefix.size());
-        if (q == std::string::npos) break;
-        size_t end = 0;
-        out[ParseQuoted(line, q, &end)] = line;
-      }
-      break;
-    }
-  }
+  for (const auto& line : SplitCreateTable(create).indexes) out[line.name] = line.text;
   return out;
 }
 

@@ -33,6 +33,8 @@ TEST_F(RevisionCommands, InitWritesConfigAndVersionsDirectory) {
   std::ifstream ini(fresh / "sluice.ini");
   std::string text((std::istreambuf_iterator<char>(ini)), {});
   EXPECT_NE(text.find("versions = proj/versions"), std::string::npos) << text;
+  EXPECT_TRUE(std::filesystem::is_directory(fresh / "proj" / "schema"));
+  EXPECT_NE(text.find("\nschema = proj/schema\n"), std::string::npos) << text;
   auto again = RunCommand("cd '" + fresh.string() + "' && " + SluiceBinary() + " init proj");
   EXPECT_EQ(again.exit_code, 2) << again.output;
   // The new project works at once.
