@@ -92,17 +92,20 @@ double SecondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// What the engine runs for a config, as `sluice upgrade` would from the
+// config's step line: a fixed size, or auto (0).
+int EngineBatchSize(const RunConfig& config) {
+  return config.adaptive ? kAutoBatchSize : config.batch_size;
+}
+
 Result<RunMeasurement> RunData(ScenarioKind k, ScenarioContext& ctx, const RunConfig& config) {
   DataStepRequest req;
   req.revision = RevisionId(ctx);
   req.step_index = 1;
   req.statement = ScenarioStatement(k, ctx);
-  req.options.batch_size = config.batch_size;
+  req.options.batch_size = EngineBatchSize(config);
   req.options.workers = config.workers;
   req.options.defer_indexes = config.defer_indexes ? "all" : "";
-  // A fixed batch size unless asked otherwise: the sweep measures the sizes
-  // it names, not where the adaptive sizing would have taken them.
-  if (!config.adaptive) req.options.target_batch_seconds = 0;
   RunControl control;
   ProgressReporter progress;
   auto sink = std::make_shared<MeasuringSink>();
@@ -122,7 +125,7 @@ Result<RunMeasurement> RunSchema(ScenarioKind k, ScenarioContext& ctx, const Run
   req.statement = ScenarioStatement(k, ctx);
   req.options.strategy = SchemaStrategy(k, ctx.dialect->Name());
   req.options.workers = config.workers;
-  req.options.batch_size = config.batch_size;
+  req.options.batch_size = EngineBatchSize(config);
   req.revision = RevisionId(ctx);
   req.step_index = 1;
   NoThrottler throttler;
@@ -216,7 +219,11 @@ std::string ScenarioStatement(ScenarioKind k, const ScenarioContext& ctx) {
 std::string StepLine(ScenarioKind k, const RunConfig& config, const std::string& dialect) {
   std::string line = "-- sluice:step";
   if (!SupportsDeferIndexes(k)) line += " strategy=" + SchemaStrategy(k, dialect);
-  line += fmt::format(" batch-size={} workers={}", config.batch_size, config.workers);
+  if (config.adaptive) {
+    line += fmt::format(" batch-size=auto workers={}", config.workers);
+  } else {
+    line += fmt::format(" batch-size={} workers={}", config.batch_size, config.workers);
+  }
   if (config.defer_indexes) line += " defer-indexes=all";
   return line;
 }

@@ -64,6 +64,10 @@ Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
   return Status::Ok();
 }
 
+// The rate limit's burst after idle time: half a second of rows keeps every
+// 5-second window within 10% of the rate, and covers a batch's own time.
+constexpr double kRateBurstS = 0.5;
+
 // State shared by the workers of one Run.
 struct SharedRun {
   ChunkSource* source = nullptr;
@@ -76,7 +80,7 @@ struct SharedRun {
   std::string throttle_reason;  // last logged, to log each change once
 
   SharedRun(const chunk::AdaptiveBatchOptions& sizing, double max_rate, RunControl* control)
-      : sizer(sizing), bucket(TokenBucketOptions{max_rate, 1.0}, control) {}
+      : sizer(sizing), bucket(TokenBucketOptions{max_rate, kRateBurstS}, control) {}
 
   void Fail(const Error& e) {
     std::lock_guard<std::mutex> lock(mu);
@@ -101,14 +105,17 @@ class BatchExecutor::Worker {
         continue;
       }
       if (!WaitForTurn()) return;
-      const int rows = sh_.sizer.Next(ex_.control_.batch_size());
+      const int rows = sh_.sizer.Next(Overrides());
       const double waited = sh_.bucket.Acquire(static_cast<uint64_t>(rows));
       if (waited > 0) {
         ex_.progress_.Throttle("rate", fmt::format("max-rate {:.0f} rows/s", sh_.bucket.rate()),
                                waited / active);
       }
-      if (ex_.control_.stopping()) return;
+      // A pause or stop during the rate wait: the paid rows wait for the
+      // resume (WaitForTurn returns at once when not paused).
+      if (!WaitForTurn()) return;
 
+      InFlight running(ex_.control_, ex_.progress_);
       std::optional<WorkItem> item;
       Status st = Retry([&](Session& s, int) -> Status {
         SLUICE_ASSIGN(item, sh_.source->Next(s, index_, active, rows));
@@ -122,6 +129,32 @@ class BatchExecutor::Worker {
   }
 
  private:
+  // Brackets one batch for RunControl::State ("pausing" until the batches
+  // in flight end); the last one to end publishes the settled state.
+  class InFlight {
+   public:
+    InFlight(RunControl& c, StepProgress& p) : c_(c), p_(p) { c_.BatchStarted(); }
+    ~InFlight() {
+      c_.BatchEnded();
+      if (c_.paused() || c_.stopping()) p_.RunState(c_.State());
+    }
+
+   private:
+    RunControl& c_;
+    StepProgress& p_;
+  };
+
+  // The size and mode the next batch will have, for the progress.
+  BatchSizeNow NowSize() const {
+    const chunk::BatchOverrides o = Overrides();
+    return {sh_.sizer.Next(o), chunk::BatchModeName(sh_.sizer.Mode(o.batch_size))};
+  }
+
+  chunk::BatchOverrides Overrides() const {
+    const RunControl& c = ex_.control_;
+    return {c.batch_size(), c.min_batch_size(), c.max_batch_size(), sh_.bucket.rate()};
+  }
+
   Status Retry(const std::function<Status(Session&, int)>& op) {
     return RunWithRetry(ws_, ex_.dialect_, ex_.opts_.retry, ex_.control_, op,
                         [&](ErrorClass c, const Error& e) { ex_.progress_.Retry(c, e); });
@@ -136,9 +169,9 @@ class BatchExecutor::Worker {
   bool WaitForTurn() {
     RunControl& control = ex_.control_;
     if (control.paused()) {
-      ex_.progress_.Paused(true);
+      ex_.progress_.RunState(control.State());
       if (!control.WaitWhilePaused()) return false;
-      ex_.progress_.Paused(false);
+      ex_.progress_.RunState(control.State());
     }
     while (true) {
       ThrottleDecision d = ex_.throttler_.Check();
@@ -194,16 +227,16 @@ class BatchExecutor::Worker {
         sh_.sizer.Observe(c.rows, secs);
       }
       ev.rows = res.rows;
-      ex_.progress_.Batch(ev, keys_of(res.rows), sh_.sizer.Next(ex_.control_.batch_size()), active);
+      ex_.progress_.Batch(ev, keys_of(res.rows), NowSize(), active);
       return Status::Ok();
     }
     if (ClassOf(ex_.dialect_, st.error()) != ErrorClass::kShrinkBatch) {
       ev.outcome = BatchOutcome::kFailed;
-      ex_.progress_.Batch(ev, 0, c.rows, active);
+      ex_.progress_.Batch(ev, 0, NowSize(), active);
       return st;
     }
     ev.outcome = BatchOutcome::kShrink;
-    ex_.progress_.Batch(ev, 0, c.rows, active);
+    ex_.progress_.Batch(ev, 0, NowSize(), active);
     if (c.rows <= 1) {
       Error e = st.error();
       e.cls = ErrorClass::kFatal;
@@ -275,7 +308,7 @@ Status BatchExecutor::RunSingle(const std::string& sql) {
   ev.seconds = Since(t0);
   ev.rows = res.rows;
   ev.outcome = st.ok() ? BatchOutcome::kOk : BatchOutcome::kFailed;
-  progress_.Batch(ev, res.rows, 0, 1);
+  progress_.Batch(ev, res.rows, {0, ""}, 1);
   return st;
 }
 

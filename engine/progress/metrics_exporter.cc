@@ -53,6 +53,11 @@ struct MetricsExporter::Impl {
           .Name("sluice_batch_size_rows")
           .Help("Current batch size in rows")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& batch_mode =
+      prometheus::BuildGauge()
+          .Name("sluice_batch_size_mode")
+          .Help("1 for the batch-size mode that runs (mode=fixed: batch-size=N; mode=auto)")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& workers =
       prometheus::BuildGauge()
           .Name("sluice_workers")
@@ -105,6 +110,11 @@ struct MetricsExporter::Impl {
     progress_ratio.Add(l).Set(s.Ratio());
     eta.Add(l).Set(s.eta_s);
     batch_size.Add(l).Set(s.batch_size);
+    if (!s.batch_mode.empty()) {
+      for (const char* m : {"fixed", "auto"}) {
+        batch_mode.Add(With(s, "mode", m)).Set(s.batch_mode == m ? 1 : 0);
+      }
+    }
     workers.Add(l).Set(s.workers);
     throttled.Add(l).Set(s.throttled || s.paused ? 1 : 0);
   }

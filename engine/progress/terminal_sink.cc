@@ -14,6 +14,7 @@ constexpr const char* kEraseLine = "\r\x1b[2K";
 
 std::string StateKey(const ProgressSnapshot& s) {
   if (s.paused) return "paused";
+  if (!s.run_state.empty()) return s.run_state;
   return s.throttled ? "throttled: " + s.throttle_reason : "";
 }
 
