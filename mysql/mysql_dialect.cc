@@ -65,4 +65,14 @@ std::vector<std::string> MysqlDialect::BatchSessionSetup() const {
   return {"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"};
 }
 
+// NOWAIT: MariaDB 10.3+, MySQL 8.0+ (which spells the shared lock FOR SHARE).
+std::string MysqlDialect::NoWaitLockClause(const ServerInfo& server, bool exclusive) const {
+  if (server.flavor == Flavor::kMariaDB) {
+    if (!server.version.AtLeast(10, 3)) return "";
+    return exclusive ? "FOR UPDATE NOWAIT" : "LOCK IN SHARE MODE NOWAIT";
+  }
+  if (server.flavor != Flavor::kMySQL || !server.version.AtLeast(8, 0, 1)) return "";
+  return exclusive ? "FOR UPDATE NOWAIT" : "FOR SHARE NOWAIT";
+}
+
 }  // namespace sluice::mysql

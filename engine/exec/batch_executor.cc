@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <random>
 #include <utility>  // before Boost.Asio (Boost 1.74 + C++20 + GCC 12)
 
 #include "engine/exec/run_control.h"
@@ -27,14 +28,29 @@ struct BatchResult {
   uint64_t rows = 0;          // rows changed
 };
 
+// Lock-first: how long a batch keeps trying to take its range's row locks
+// without waiting before it hands the error to the ordinary retry.
+constexpr double kLockFirstBudgetS = 30;
+
+// How a batch takes its row locks first (BatchSql::lock), retrying itself.
+struct LockFirstPolicy {
+  const Dialect* dialect = nullptr;
+  RunControl* control = nullptr;
+};
+
 // One batch: the statement and the chunk's checkpoint in one transaction.
 // A retry (attempt > 0) first locks the chunk's checkpoint row: if the
 // earlier attempt's COMMIT went through (or is still in flight and then
-// goes through), the batch is not applied again.
+// goes through), the batch is not applied again. With a lock statement the
+// batch then locks its key range without waiting; when a row is locked (by
+// the application) it rolls back, pauses a few jittered milliseconds and
+// tries again, so it is never the one that makes the application wait in a
+// cycle.
 Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
-                        const std::string& sql, int64_t seq,
-                        const std::function<uint64_t(uint64_t)>& keys_of, BatchResult* out) {
-  *out = BatchResult{};
+                        const BatchSql& sql, int64_t seq,
+                        const std::function<uint64_t(uint64_t)>& keys_of,
+                        const LockFirstPolicy& lock_first, BatchResult* out) {
+  bool busy = false;  // the lock statement found a locked row
   auto body = [&]() -> Status {
     SLUICE_TRY(s.Exec("START TRANSACTION"));
     if (attempt > 0) {
@@ -44,7 +60,14 @@ Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
         return Status::Ok();
       }
     }
-    SLUICE_ASSIGN(ExecResult r, s.Exec(sql));
+    if (!sql.lock.empty()) {
+      auto locked = s.Query(sql.lock);
+      if (!locked.ok()) {
+        busy = ClassOf(*lock_first.dialect, locked.error()) == ErrorClass::kRetry;
+        return locked.error();
+      }
+    }
+    SLUICE_ASSIGN(ExecResult r, s.Exec(sql.statement));
     SLUICE_ASSIGN(ExecResult mark,
                   s.Exec(store.MarkDoneSql(seq, r.affected_rows, keys_of(r.affected_rows))));
     if (mark.affected_rows == 0) {
@@ -54,7 +77,20 @@ Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
     out->rows = r.affected_rows;
     return s.Exec("COMMIT").status();
   };
-  Status st = body();
+  const auto t0 = SteadyNow();
+  thread_local std::mt19937 rng(std::random_device{}());
+  Status st;
+  for (int tries = 0;; ++tries) {
+    *out = BatchResult{};
+    busy = false;
+    st = body();
+    if (!busy || Since(t0) > kLockFirstBudgetS || lock_first.control->stopping()) break;
+    SLUICE_TRY(s.Exec("ROLLBACK"));
+    // 1, 2, 4 ... 32 ms, jittered: application statements are short.
+    const int cap = 1 << std::min(tries, 5);
+    const int ms = std::uniform_int_distribution<int>(1, cap)(rng);
+    lock_first.control->SleepFor(std::chrono::milliseconds(ms));
+  }
   if (!st.ok() || out->already_done) {
     auto rb = s.Exec("ROLLBACK");
     if (!st.ok()) return st;
@@ -201,7 +237,7 @@ class BatchExecutor::Worker {
 
   Status RunChunk(const WorkItem& item, int active) {
     const chunk::Chunk& c = item.chunk;
-    const std::string sql = (*sh_.render)(c.range);
+    const BatchSql sql = (*sh_.render)(c.range);
     // A last chunk has at most c.rows keys; what it changed is the best guess.
     auto keys_of = [&c](uint64_t changed) -> uint64_t {
       return c.last ? std::min<uint64_t>(changed, c.rows) : static_cast<uint64_t>(c.rows);
@@ -211,7 +247,8 @@ class BatchExecutor::Worker {
     const auto t0 = SteadyNow();
     Status st = Retry([&](Session& s, int attempt) {
       attempts = attempt + 1;
-      return BatchTransaction(s, ex_.store_, attempt, sql, item.seq, keys_of, &res);
+      return BatchTransaction(s, ex_.store_, attempt, sql, item.seq, keys_of,
+                              {&ex_.dialect_, &ex_.control_}, &res);
     });
     const double secs = Since(t0);
     BatchEvent ev;
@@ -301,7 +338,8 @@ Status BatchExecutor::RunSingle(const std::string& sql) {
       ws, dialect_, opts_.retry, control_,
       [&](Session& s, int attempt) {
         return BatchTransaction(
-            s, store_, attempt, sql, /*seq=*/0, [](uint64_t rows) { return rows; }, &res);
+            s, store_, attempt, BatchSql{"", sql}, /*seq=*/0, [](uint64_t rows) { return rows; },
+            {&dialect_, &control_}, &res);
       },
       [&](ErrorClass c, const Error& e) { progress_.Retry(c, e); });
   BatchEvent ev;

@@ -227,10 +227,38 @@ class DataStep {
     chunk::StatementTemplate tmpl(req_.statement, c_);
     BatchExecutor executor(dialect_, sessions_, control_, throttler_, store_, progress,
                            ExecutorOptions());
+    const std::string lock_clause = LockClause(s0->server());
     Status st = executor.Run(source, [&](const chunk::KeyRange& r) {
-      return tmpl.Render(chunk::RangePredicate(spec, r, /*qualified=*/true));
+      const std::string pred = chunk::RangePredicate(spec, r, /*qualified=*/true);
+      return BatchSql{LockSql(spec, alias, pred, lock_clause), tmpl.Render(pred)};
     });
     return Finish(progress, std::move(st));
+  }
+
+  // The NOWAIT locking-read suffix the batches lock their range with, or "".
+  std::string LockClause(const ServerInfo& server) const {
+    using L = DataStepOptions::LockFirst;
+    L mode = req_.options.lock_first;
+    if (mode == L::kAuto) {
+      const bool writes_chunked = c_.verb == sql::Verb::kUpdate || c_.verb == sql::Verb::kDelete;
+      mode = writes_chunked ? L::kExclusive : L::kNone;
+    }
+    if (mode == L::kNone) return "";
+    return dialect_.NoWaitLockClause(server, mode == L::kExclusive);
+  }
+
+  // SELECT 1 FROM t [alias] WHERE <range> ORDER BY <key> <clause>: the
+  // range's rows locked in key order, as the statement would lock them.
+  static std::string LockSql(const chunk::KeySpec& spec, const std::string& alias,
+                             const std::string& pred, const std::string& clause) {
+    if (clause.empty()) return "";
+    std::string order;
+    for (const std::string& col : spec.columns) {
+      order += (order.empty() ? "" : ", ") + spec.qualifier + "." + sql::QuoteIdent(col);
+    }
+    return fmt::format("SELECT 1 FROM {}{}{} ORDER BY {} {}", sql::QuoteTable(spec.table),
+                       alias.empty() ? "" : " " + sql::QuoteIdent(alias),
+                       pred.empty() ? "" : " WHERE " + pred, order, clause);
   }
 
   Status RunUnchunked() {

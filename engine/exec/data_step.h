@@ -29,6 +29,12 @@ struct DataStepOptions {
   bool chunked = true;               // chunked=false: run as written
   double target_batch_seconds = 0.5; // adaptive sizing target
   std::string strategy = "auto";     // TiDB: "tidb-batch" = BATCH ON ... non-transactional DML
+  // lock-first: each batch first locks its key range of the chunked table
+  // with a NOWAIT locking read (retrying itself when a row is locked), so it
+  // never waits for the application. auto: exclusive for UPDATE / DELETE,
+  // none for INSERT ... SELECT (a consistent read locks no source row).
+  enum class LockFirst { kAuto, kNone, kShared, kExclusive };
+  LockFirst lock_first = LockFirst::kAuto;
   int min_batch_size = 10;           // auto sizing floor
   int max_batch_size = 100000;       // auto sizing ceiling
   double max_growth = 2.0;           // largest factor between consecutive batch sizes
