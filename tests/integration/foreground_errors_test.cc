@@ -73,17 +73,18 @@ class ForegroundErrorsTest : public OnlineAlterTest {};
 TEST_F(ForegroundErrorsTest, ShadowCopyCausesNoApplicationError) {
   MakeOrders(kRows);
   ApplicationLoad app(dsn(), 4, kRows);
-  const char* specs[] = {"MODIFY COLUMN amount DECIMAL(12,2) NOT NULL",
-                         "MODIFY COLUMN amount DECIMAL(10,2) NOT NULL",
-                         "MODIFY COLUMN amount DECIMAL(12,2) NOT NULL"};
-  for (const char* spec : specs) {
+  // Six copies: fixed chunks of 500 rows, then auto-sized ones (larger).
+  for (int run = 0; run < 6; ++run) {
+    const char* spec = run % 2 == 0 ? "MODIFY COLUMN amount DECIMAL(12,2) NOT NULL"
+                                    : "MODIFY COLUMN amount DECIMAL(10,2) NOT NULL";
     SchemaChangeRequest r = Request("orders", spec, "copy");
     r.options.workers = 4;
+    r.options.batch_size = run < 3 ? 500 : 0;
     Outcome o = Run(r);
     ASSERT_TRUE(o.ok) << o.error;
   }
   app.Stop();
-  std::cout << app.statements.load() << " application updates during 3 shadow copies, "
+  std::cout << app.statements.load() << " application updates during 6 shadow copies, "
             << app.errors.load() << " failed\n";
   EXPECT_GT(app.statements.load(), 100);
   EXPECT_EQ(app.errors.load(), 0) << app.first_error();
@@ -94,19 +95,19 @@ TEST_F(ForegroundErrorsTest, DataStepCausesNoApplicationError) {
   ApplicationLoad app(dsn(), 4, kRows);
   ConnectionFactory factory(dsn());
   NoThrottler throttler;
-  for (int run = 0; run < 3; ++run) {
+  for (int run = 0; run < 6; ++run) {
     DataStepRequest req;
     req.revision = "fg" + std::to_string(run);
     req.step_index = 1;
     req.statement = "UPDATE orders SET amount = amount + 1";
     req.options.workers = 4;
-    req.options.batch_size = 500;
+    req.options.batch_size = run < 3 ? 500 : kAutoBatchSize;
     RunControl control;
     Status st = RunDataStep(dialect_, factory, req, control, progress_, throttler);
     ASSERT_TRUE(st.ok()) << st.error().ToString();
   }
   app.Stop();
-  std::cout << app.statements.load() << " application updates during 3 data steps, "
+  std::cout << app.statements.load() << " application updates during 6 data steps, "
             << app.errors.load() << " failed\n";
   EXPECT_GT(app.statements.load(), 100);
   EXPECT_EQ(app.errors.load(), 0) << app.first_error();
