@@ -104,6 +104,7 @@ Result<RunMeasurement> RunData(ScenarioKind k, ScenarioContext& ctx, const RunCo
   req.step_index = 1;
   req.statement = ScenarioStatement(k, ctx);
   req.options.batch_size = EngineBatchSize(config);
+  if (config.target_batch_s > 0) req.options.target_batch_seconds = config.target_batch_s;
   req.options.workers = config.workers;
   req.options.defer_indexes = config.defer_indexes ? "all" : "";
   RunControl control;
@@ -220,7 +221,11 @@ std::string StepLine(ScenarioKind k, const RunConfig& config, const std::string&
   std::string line = "-- sluice:step";
   if (!SupportsDeferIndexes(k)) line += " strategy=" + SchemaStrategy(k, dialect);
   if (config.adaptive) {
-    line += fmt::format(" batch-size=auto workers={}", config.workers);
+    line += " batch-size=auto";
+    if (config.target_batch_s > 0) {
+      line += fmt::format(" target-batch-time={:g}ms", config.target_batch_s * 1000);
+    }
+    line += fmt::format(" workers={}", config.workers);
   } else {
     line += fmt::format(" batch-size={} workers={}", config.batch_size, config.workers);
   }

@@ -61,7 +61,8 @@ ConfigResult Reduce(ScenarioKind k, const RunConfig& config, const std::vector<S
                     double idle_p99, const std::string& dialect) {
   ConfigResult c;
   c.scenario = ScenarioName(k);
-  c.batch_size = config.batch_size;
+  c.batch_size = config.adaptive ? 0 : config.batch_size;
+  c.target_batch_s = config.target_batch_s;
   c.workers = config.workers;
   c.defer_indexes = config.defer_indexes;
   c.repeats = static_cast<int>(samples.size());
@@ -161,6 +162,9 @@ Status ValidateOptions(const BenchOptions& opts) {
     if (w < 1 || w > 256) return InputError(fmt::format("workers {} must be 1..256", w));
   }
   if (opts.repeat < 1) return InputError("--repeat must be at least 1");
+  for (double t : opts.target_batch_times) {
+    if (!(t > 0)) return InputError("--target-batch-times must be positive");
+  }
   if (opts.foreground.threads < 0 || opts.foreground.threads > 256) {
     return InputError("--fg-threads must be 0..256");
   }
@@ -178,7 +182,11 @@ std::vector<RunConfig> Configurations(const BenchOptions& opts, ScenarioKind k) 
   std::vector<bool> defer = SupportsDeferIndexes(k) ? opts.defer_indexes : std::vector<bool>{false};
   for (bool d : defer) {
     for (int w : opts.workers) {
-      for (int b : opts.batch_sizes) configs.push_back(RunConfig{b, w, d, opts.adaptive});
+      if (!opts.target_batch_times.empty()) {  // auto sizing at each target
+        for (double t : opts.target_batch_times) configs.push_back(RunConfig{0, w, d, true, t});
+        continue;
+      }
+      for (int b : opts.batch_sizes) configs.push_back(RunConfig{b, w, d, opts.adaptive, 0});
     }
   }
   return configs;

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <iostream>
+#include <sstream>
 
 #include "bench/charts.h"
 #include "bench/recommendation.h"
@@ -71,6 +72,15 @@ Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   SLUICE_ASSIGN(o.defer_indexes, ParseOnOffList(ctx.Get<std::string>("defer-indexes", "off")));
   o.repeat = ctx.Get<int>("repeat", o.repeat);
   o.adaptive = ctx.Get<bool>("adaptive", false);
+  if (ctx.Has("target-batch-times")) {
+    std::stringstream in(ctx.Get<std::string>("target-batch-times", ""));
+    std::string item;
+    while (std::getline(in, item, ',')) {
+      auto t = bench::ParseDurationSeconds(item);
+      if (!t.ok()) return InputError("--target-batch-times: " + t.error().message);
+      o.target_batch_times.push_back(*t);
+    }
+  }
   o.foreground.threads = ctx.Get<int>("fg-threads", o.foreground.threads);
   o.foreground.rate_per_thread = ctx.Get<double>("fg-rate", o.foreground.rate_per_thread);
   o.foreground.update_ratio = ctx.Get<double>("fg-update-ratio", o.foreground.update_ratio);
@@ -163,7 +173,10 @@ Command MakeBenchCommand() {
         ("workers", po::value<std::string>(), "worker counts to sweep (default 1,2,4,8)")
         ("defer-indexes", po::value<std::string>(), "on, off or on,off (data scenarios; default off)")
         ("repeat", po::value<int>(), "runs per configuration; the median is reported (default 1)")
-        ("adaptive", po::bool_switch(), "let the engine resize batches (default: fixed sizes)")
+        ("adaptive", po::bool_switch(), "batch-size=auto instead of the fixed --batch-sizes")
+        ("target-batch-times", po::value<std::string>(),
+         "batch-size=auto at each of these target batch times, e.g. 25ms,50ms,100ms "
+         "(instead of --batch-sizes)")
         ("fg-threads", po::value<int>(), "foreground client threads, 0 for none (default 2)")
         ("fg-rate", po::value<double>(), "foreground queries/s per thread (default 50)")
         ("fg-update-ratio", po::value<double>(), "share of point updates (default 0.2)")
