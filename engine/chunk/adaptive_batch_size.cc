@@ -15,6 +15,7 @@ AdaptiveBatchSize::AdaptiveBatchSize(AdaptiveBatchOptions opts) : opts_(opts) {
   opts_.initial_rows = std::max(1, opts_.initial_rows);
   auto_rows_ = Clamp(opts_.initial_rows);
   limit_rows_ = INT_MAX;
+  pressure_cap_ = INT_MAX;
 }
 
 int AdaptiveBatchSize::Clamp(double rows) const {
@@ -57,6 +58,20 @@ void AdaptiveBatchSize::Observe(int rows, double seconds) {
   double lo = auto_rows_ / opts_.max_growth;
   double hi = std::min(auto_rows_, rows) * opts_.max_growth;
   auto_rows_ = Clamp(std::clamp(ideal, lo, hi));
+  observed_since_pressure_ = true;
+  if (pressure_cap_ != INT_MAX) {
+    pressure_cap_ = static_cast<int>(std::ceil(pressure_cap_ * kRecoveryGrowth));
+    if (pressure_cap_ >= opts_.max_rows) pressure_cap_ = INT_MAX;
+    auto_rows_ = std::min(auto_rows_, pressure_cap_);
+  }
+}
+
+void AdaptiveBatchSize::Pressure() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!observed_since_pressure_) return;
+  observed_since_pressure_ = false;
+  auto_rows_ = Clamp(auto_rows_ / 2.0);
+  pressure_cap_ = auto_rows_;
 }
 
 void AdaptiveBatchSize::Shrink(int failed_rows) {

@@ -50,6 +50,11 @@ class AdaptiveBatchSize {
   void Observe(int rows, double seconds);
   // A batch was too large for the server (shrink-batch error): halve.
   void Shrink(int failed_rows);
+  // Auto: the batches make the application wait too long (lock-wait
+  // budget): halve, at most once per observed batch, and grow back slowly
+  // (x kRecoveryGrowth per batch) once the pressure is gone.
+  void Pressure();
+  static constexpr double kRecoveryGrowth = 1.25;
 
  private:
   int Clamp(double rows) const;
@@ -58,6 +63,8 @@ class AdaptiveBatchSize {
   mutable std::mutex mu_;
   int auto_rows_;   // auto: the current size
   int limit_rows_;  // fixed: the size after shrink-batch errors (<= any fixed N)
+  int pressure_cap_;  // auto: ceiling after Pressure(), growing back per batch
+  bool observed_since_pressure_ = true;
 };
 
 }  // namespace sluice::chunk

@@ -72,6 +72,14 @@ void StepProgress::RunState(const std::string& state) {
   reporter_.Snapshot(snap_);
 }
 
+void StepProgress::LockWait(double seconds, const std::string& shrink_reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const bool changed = snap_.sizing_reason != shrink_reason;
+  snap_.foreground_lock_wait_s = seconds;
+  snap_.sizing_reason = shrink_reason;
+  if (changed) reporter_.Snapshot(snap_);
+}
+
 void StepProgress::Phase(const std::string& phase) {
   std::lock_guard<std::mutex> lock(mu_);
   snap_.phase = phase;

@@ -32,6 +32,9 @@ class StepProgress {
   // `seconds` throttled by `label` ("throttle", "rate") for `reason`.
   void Throttle(const std::string& label, const std::string& reason, double seconds);
   void Unthrottle();
+  // The foreground's longest wait on our locks now, and why batches shrink
+  // ("" when they do not).
+  void LockWait(double seconds, const std::string& shrink_reason);
   // RunControl::State(): "running", "pausing", "paused", "stopping"...
   void RunState(const std::string& state);
   void Phase(const std::string& phase);

@@ -57,6 +57,7 @@ std::string FormatStatus(const ProgressSnapshot& s) {
   }
   if (s.workers > 0) out += fmt::format("  workers {}", s.workers);
   if (s.retries > 0) out += fmt::format("  retries {}", s.retries);
+  if (!s.sizing_reason.empty()) out += "  smaller: " + s.sizing_reason;
   if (!s.state.empty()) out += "  " + s.state;
   if (s.paused) {
     out += "  PAUSED";

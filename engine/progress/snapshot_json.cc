@@ -21,6 +21,8 @@ nlohmann::json SnapshotToJson(const ProgressSnapshot& s) {
       {"paused", s.paused},
       {"run_state", s.run_state.empty() ? "running" : s.run_state},
       {"retries", s.retries},
+      {"foreground_lock_wait_s", s.foreground_lock_wait_s},
+      {"sizing_reason", s.sizing_reason},
       {"state", s.state},
   };
   // Unknown ETA is null rather than a magic -1.
@@ -53,6 +55,8 @@ ProgressSnapshot SnapshotFromJson(const nlohmann::json& j) {
   get("run_state", s.run_state);
   if (s.run_state == "running") s.run_state.clear();
   get("retries", s.retries);
+  get("foreground_lock_wait_s", s.foreground_lock_wait_s);
+  get("sizing_reason", s.sizing_reason);
   get("state", s.state);
   return s;
 }

@@ -118,6 +118,21 @@ TEST(AdaptiveBatchSizeTest, RateLimitCapsAutoBatches) {
   EXPECT_EQ(s.Next({.rate = 20}), 10) << "but never under the floor";
 }
 
+TEST(AdaptiveBatchSizeTest, PressureHalvesOncePerBatchAndRecoversSlowly) {
+  AdaptiveBatchSize s(Opts());
+  s.Pressure();
+  EXPECT_EQ(s.Next(), 500);
+  s.Pressure();  // no batch observed since: the same pressure
+  EXPECT_EQ(s.Next(), 500);
+  s.Observe(500, 0.001);  // fast: auto alone would double it
+  EXPECT_EQ(s.Next(), 625) << "x1.25 per batch after pressure";
+  s.Pressure();
+  EXPECT_EQ(s.Next(), 313);
+  AdaptiveBatchSize fixed(Fixed(1000));
+  fixed.Pressure();
+  EXPECT_EQ(fixed.Next(), 1000) << "a fixed size stays fixed";
+}
+
 TEST(AdaptiveBatchSizeTest, OperatorFloorAndCeilingApplyToAuto) {
   AdaptiveBatchSize s(Opts());
   EXPECT_EQ(s.Next({.max_rows = 200}), 200);
