@@ -31,8 +31,10 @@ std::string FormatDuration(double seconds) {
 
 std::string BatchLabel(const ConfigResult& c) {
   if (c.batch_size > 0) return std::to_string(c.batch_size);
-  if (c.target_batch_s <= 0) return "auto";
-  return fmt::format("auto/{:g}ms", c.target_batch_s * 1000);
+  std::string out = "auto";
+  if (c.target_batch_s > 0) out += fmt::format("/{:g}ms", c.target_batch_s * 1000);
+  if (c.lock_wait_budget_s > 0) out += fmt::format(" lw{:g}ms", c.lock_wait_budget_s * 1000);
+  return out;
 }
 
 std::string FormatTable(const BenchResults& r) {
@@ -57,18 +59,18 @@ std::string FormatTable(const BenchResults& r) {
 std::string CsvHeader() {
   return "scenario,batch_size,workers,defer_indexes,repeats,rows,seconds,rows_per_s,batches,"
          "retries,batch_p50_ms,batch_p99_ms,fg_p99_ms,fg_p99_ratio,fg_queries,fg_errors,"
-         "idle_p99_ms,target_batch_ms";
+         "idle_p99_ms,target_batch_ms,lock_wait_budget_ms";
 }
 
 std::string FormatCsv(const BenchResults& r) {
   std::string out = CsvHeader() + "\n";
   for (const ConfigResult& c : r.configs) {
-    out += fmt::format("{},{},{},{},{},{},{:.4f},{:.1f},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{},{},{:.3f},{:g}\n",
+    out += fmt::format("{},{},{},{},{},{},{:.4f},{:.1f},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{},{},{:.3f},{:g},{:g}\n",
                        c.scenario, c.batch_size, c.workers, c.defer_indexes ? "on" : "off",
                        c.repeats, c.rows, c.seconds, c.rows_per_s, c.batches, c.retries,
                        c.batch_p50_s * 1e3, c.batch_p99_s * 1e3, c.fg_p99_s * 1e3,
                        c.fg_p99_ratio, c.fg_queries, c.fg_errors, r.idle_p99_s * 1e3,
-                       c.target_batch_s * 1e3);
+                       c.target_batch_s * 1e3, c.lock_wait_budget_s * 1e3);
   }
   return out;
 }
@@ -94,6 +96,7 @@ std::string FormatJson(const BenchResults& r) {
     j["configs"].push_back({{"scenario", c.scenario},
                             {"batch_size", c.batch_size},
                             {"target_batch_ms", c.target_batch_s * 1e3},
+                            {"lock_wait_budget_ms", c.lock_wait_budget_s * 1e3},
                             {"workers", c.workers},
                             {"defer_indexes", c.defer_indexes},
                             {"repeats", c.repeats},

@@ -13,6 +13,7 @@ struct ConfigResult {
   std::string scenario;        // "backfill", "purge", "copy", "alter", "add-index"
   int batch_size = 0;          // fixed size; 0: auto
   double target_batch_s = 0;   // auto: the target batch time (0: the engine's default)
+  double lock_wait_budget_s = 0;  // the lock-wait controller's budget (0: off)
   int workers = 0;
   bool defer_indexes = false;
   int repeats = 0;             // runs behind the medians

@@ -10,6 +10,7 @@
 #include "engine/exec/run_control.h"
 #include "engine/progress/progress.h"
 #include "engine/sql/quote.h"
+#include "engine/throttle/composite_throttler.h"
 #include "engine/throttle/throttler.h"
 
 namespace sluice::bench {
@@ -98,6 +99,16 @@ int EngineBatchSize(const RunConfig& config) {
   return config.adaptive ? kAutoBatchSize : config.batch_size;
 }
 
+// No throttling, or the dialect's lock-wait controller at the config's budget.
+std::unique_ptr<Throttler> MakeThrottler(ScenarioContext& ctx, const RunConfig& config) {
+  if (config.lock_wait_budget_s <= 0) return std::make_unique<NoThrottler>();
+  ThrottleOptions opts;
+  opts.lock_wait_budget_s = config.lock_wait_budget_s;
+  auto composite = std::make_unique<CompositeThrottler>(opts.check_interval_s, opts.critical_grace_s);
+  for (auto& s : ctx.dialect->ThrottleSignals(*ctx.sessions, opts)) composite->Add(std::move(s));
+  return composite;
+}
+
 Result<RunMeasurement> RunData(ScenarioKind k, ScenarioContext& ctx, const RunConfig& config) {
   DataStepRequest req;
   req.revision = RevisionId(ctx);
@@ -111,9 +122,9 @@ Result<RunMeasurement> RunData(ScenarioKind k, ScenarioContext& ctx, const RunCo
   ProgressReporter progress;
   auto sink = std::make_shared<MeasuringSink>();
   progress.AddSink(sink);
-  NoThrottler throttler;
+  std::unique_ptr<Throttler> throttler = MakeThrottler(ctx, config);
   auto t0 = std::chrono::steady_clock::now();
-  SLUICE_TRY(RunDataStep(*ctx.dialect, *ctx.sessions, req, control, progress, throttler));
+  SLUICE_TRY(RunDataStep(*ctx.dialect, *ctx.sessions, req, control, progress, *throttler));
   RunMeasurement m = sink->Result();
   m.seconds = SecondsSince(t0);
   return m;
@@ -129,8 +140,8 @@ Result<RunMeasurement> RunSchema(ScenarioKind k, ScenarioContext& ctx, const Run
   req.options.batch_size = EngineBatchSize(config);
   req.revision = RevisionId(ctx);
   req.step_index = 1;
-  NoThrottler throttler;
-  req.throttler = &throttler;
+  std::unique_ptr<Throttler> throttler = MakeThrottler(ctx, config);
+  req.throttler = throttler.get();
   RunControl control;
   ProgressReporter progress;
   auto sink = std::make_shared<MeasuringSink>();

@@ -38,6 +38,7 @@ struct RunConfig {
   bool defer_indexes = false;  // defer-indexes=all
   bool adaptive = false;       // batch-size=auto: the engine sizes batches towards a target time
   double target_batch_s = 0;   // auto: that target (target-batch-time=); 0: the engine's default
+  double lock_wait_budget_s = 0;  // the lock-wait controller's budget; 0: off
 };
 
 // What one run measured.

@@ -26,6 +26,7 @@ struct BenchOptions {
   int repeat = 1;                                             // --repeat: runs per configuration
   bool adaptive = false;                                      // --adaptive: batch-size=auto
   std::vector<double> target_batch_times;                     // --target-batch-times: auto at each
+  std::vector<double> lock_wait_budgets = {0};                // --lock-wait-budgets (auto configs)
   ForegroundOptions foreground;                               // --fg-threads, --fg-rate, ...
   double idle_seconds = 5;                                    // --idle-seconds: baseline length
   bool keep = false;                                          // --keep: leave the tables

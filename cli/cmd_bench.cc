@@ -56,6 +56,23 @@ Result<std::vector<bool>> ParseOnOffList(const std::string& text) {
   return out;
 }
 
+// "25ms,50ms,0" -> seconds.
+Result<std::vector<double>> ParseDurationList(const std::string& flag, const std::string& text) {
+  std::vector<double> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item == "0") {
+      out.push_back(0);
+      continue;
+    }
+    auto t = bench::ParseDurationSeconds(item);
+    if (!t.ok()) return InputError("--" + flag + ": " + t.error().message);
+    out.push_back(*t);
+  }
+  return out;
+}
+
 Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   bench::BenchOptions o;
   o.table.rows = ctx.Get<uint64_t>("rows", o.table.rows);
@@ -72,15 +89,14 @@ Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   SLUICE_ASSIGN(o.defer_indexes, ParseOnOffList(ctx.Get<std::string>("defer-indexes", "off")));
   o.repeat = ctx.Get<int>("repeat", o.repeat);
   o.adaptive = ctx.Get<bool>("adaptive", false);
-  if (ctx.Has("target-batch-times")) {
-    std::stringstream in(ctx.Get<std::string>("target-batch-times", ""));
-    std::string item;
-    while (std::getline(in, item, ',')) {
-      auto t = bench::ParseDurationSeconds(item);
-      if (!t.ok()) return InputError("--target-batch-times: " + t.error().message);
-      o.target_batch_times.push_back(*t);
-    }
+  SLUICE_ASSIGN(o.target_batch_times,
+                ParseDurationList("target-batch-times", ctx.Get<std::string>("target-batch-times", "")));
+  if (ctx.Has("lock-wait-budgets")) {
+    SLUICE_ASSIGN(o.lock_wait_budgets,
+                  ParseDurationList("lock-wait-budgets", ctx.Get<std::string>("lock-wait-budgets", "")));
   }
+  // Auto sizing at target times replaces the fixed sizes unless both are asked for.
+  if (!o.target_batch_times.empty() && !ctx.Has("batch-sizes")) o.batch_sizes.clear();
   o.foreground.threads = ctx.Get<int>("fg-threads", o.foreground.threads);
   o.foreground.rate_per_thread = ctx.Get<double>("fg-rate", o.foreground.rate_per_thread);
   o.foreground.update_ratio = ctx.Get<double>("fg-update-ratio", o.foreground.update_ratio);
@@ -176,7 +192,10 @@ Command MakeBenchCommand() {
         ("adaptive", po::bool_switch(), "batch-size=auto instead of the fixed --batch-sizes")
         ("target-batch-times", po::value<std::string>(),
          "batch-size=auto at each of these target batch times, e.g. 25ms,50ms,100ms "
-         "(instead of --batch-sizes)")
+         "(instead of --batch-sizes, unless both are given)")
+        ("lock-wait-budgets", po::value<std::string>(),
+         "auto configurations with the lock-wait controller at each budget, e.g. 0,20ms "
+         "(0: without it; default 0)")
         ("fg-threads", po::value<int>(), "foreground client threads, 0 for none (default 2)")
         ("fg-rate", po::value<double>(), "foreground queries/s per thread (default 50)")
         ("fg-update-ratio", po::value<double>(), "share of point updates (default 0.2)")
