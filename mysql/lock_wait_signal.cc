@@ -41,6 +41,15 @@ Result<double> LockWaitSignal::Read() {
   if (!session_) {
     SLUICE_ASSIGN(session_, sessions_.Open());
   }
+  // Reading the lock-wait views latches InnoDB's lock system, which stalls
+  // every session: read them only while some lock wait exists at all.
+  auto waits = session_->Query("SHOW GLOBAL STATUS LIKE 'Innodb_row_lock_current_waits'");
+  if (!waits.ok()) {
+    session_.reset();
+    return waits.error();
+  }
+  const int value = waits->Column("Value");
+  if (!waits->rows.empty() && value >= 0 && waits->rows[0][value] == std::string("0")) return 0.0;
   auto rs = session_->Query(WaitsSql(session_->server()));
   if (!rs.ok()) {
     session_.reset();

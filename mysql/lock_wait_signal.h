@@ -3,7 +3,8 @@
 // views; the blocker is ours when its connection id is in OwnConnections).
 // Over --lock-wait-budget the decision asks auto-sized batches to shrink;
 // at five times the budget it also holds new batches. Re-read at most every
-// kIntervalS, so it is cheap for the composite to ask before each batch.
+// kIntervalS, so it is cheap for the composite to ask before each batch; the
+// views themselves only while Innodb_row_lock_current_waits is above 0.
 #pragma once
 
 #include <memory>
