@@ -73,6 +73,10 @@ Result<std::vector<double>> ParseDurationList(const std::string& flag, const std
   return out;
 }
 
+// The engine's default target batch time (data_step.h), swept by default so
+// that the default run is always among the measured configurations.
+constexpr const char* kEngineTargetBatchTime = "25ms";
+
 Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   bench::BenchOptions o;
   o.table.rows = ctx.Get<uint64_t>("rows", o.table.rows);
@@ -84,19 +88,25 @@ Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   o.table.table.name = ctx.Get<std::string>("table", o.table.table.name);
   SLUICE_ASSIGN(o.scenarios, bench::ParseScenarios(ctx.Get<std::string>("scenarios", "backfill")));
   SLUICE_ASSIGN(o.batch_sizes,
-                ParseIntList("batch-sizes", ctx.Get<std::string>("batch-sizes", "500,1000,5000,20000")));
-  SLUICE_ASSIGN(o.workers, ParseIntList("workers", ctx.Get<std::string>("workers", "1,2,4,8")));
+                ParseIntList("batch-sizes", ctx.Get<std::string>("batch-sizes", "1000,5000")));
+  SLUICE_ASSIGN(o.workers, ParseIntList("workers", ctx.Get<std::string>("workers", "1,2,4")));
   SLUICE_ASSIGN(o.defer_indexes, ParseOnOffList(ctx.Get<std::string>("defer-indexes", "off")));
   o.repeat = ctx.Get<int>("repeat", o.repeat);
   o.adaptive = ctx.Get<bool>("adaptive", false);
   SLUICE_ASSIGN(o.target_batch_times,
-                ParseDurationList("target-batch-times", ctx.Get<std::string>("target-batch-times", "")));
+                ParseDurationList("target-batch-times", ctx.Get<std::string>("target-batch-times", kEngineTargetBatchTime)));
   if (ctx.Has("lock-wait-budgets")) {
     SLUICE_ASSIGN(o.lock_wait_budgets,
                   ParseDurationList("lock-wait-budgets", ctx.Get<std::string>("lock-wait-budgets", "")));
   }
-  // Auto sizing at target times replaces the fixed sizes unless both are asked for.
-  if (!o.target_batch_times.empty() && !ctx.Has("batch-sizes")) o.batch_sizes.clear();
+  // Asked-for target times replace the fixed sizes unless both are asked
+  // for; --adaptive runs the sizes as auto starts, without the target sweep.
+  if (ctx.Has("target-batch-times") && !ctx.Has("batch-sizes")) o.batch_sizes.clear();
+  // Sizes given alone are measured alone (the default target joins the
+  // default sizes only).
+  if ((o.adaptive || ctx.Has("batch-sizes")) && !ctx.Has("target-batch-times")) {
+    o.target_batch_times.clear();
+  }
   o.foreground.threads = ctx.Get<int>("fg-threads", o.foreground.threads);
   o.foreground.rate_per_thread = ctx.Get<double>("fg-rate", o.foreground.rate_per_thread);
   o.foreground.update_ratio = ctx.Get<double>("fg-update-ratio", o.foreground.update_ratio);
@@ -185,14 +195,15 @@ Command MakeBenchCommand() {
         ("table", po::value<std::string>(), "table name (default sluice_bench_orders)")
         ("scenarios", po::value<std::string>(),
          "backfill,purge,copy,alter,add-index or all (default backfill)")
-        ("batch-sizes", po::value<std::string>(), "batch sizes to sweep (default 500,1000,5000,20000)")
-        ("workers", po::value<std::string>(), "worker counts to sweep (default 1,2,4,8)")
+        ("batch-sizes", po::value<std::string>(), "fixed batch sizes to sweep (default 1000,5000)")
+        ("workers", po::value<std::string>(), "worker counts to sweep (default 1,2,4)")
         ("defer-indexes", po::value<std::string>(), "on, off or on,off (data scenarios; default off)")
         ("repeat", po::value<int>(), "runs per configuration; the median is reported (default 1)")
         ("adaptive", po::bool_switch(), "batch-size=auto instead of the fixed --batch-sizes")
         ("target-batch-times", po::value<std::string>(),
          "batch-size=auto at each of these target batch times, e.g. 25ms,50ms,100ms "
-         "(instead of --batch-sizes, unless both are given)")
+         "(default 25ms, the engine's default, beside the fixed sizes; given alone it replaces "
+         "--batch-sizes)")
         ("lock-wait-budgets", po::value<std::string>(),
          "auto configurations with the lock-wait controller at each budget, e.g. 0,20ms "
          "(0: without it; default 0)")

@@ -117,7 +117,7 @@ void AddMigrateOptions(po::options_description& o) {
        "(default auto)")
       ("min-batch-size", po::value<int>(), "floor of auto batch sizes (default 10)")
       ("max-batch-size", po::value<int>(), "ceiling of auto batch sizes (default 100000)")
-      ("target-batch-time", po::value<double>(), "seconds one auto-sized batch should take (0.5)")
+      ("target-batch-time", po::value<double>(), "seconds one auto-sized batch should take (default 0.025)")
       ("postpone-cut-over", po::bool_switch(), "wait for `sluice cut-over` before swapping tables")
       ("lock-wait", po::value<double>(), "seconds to wait for another migrator's lock (default 0)");
   // clang-format on

@@ -89,6 +89,8 @@ Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
     // 1, 2, 4 ... 32 ms, jittered: application statements are short.
     const int cap = 1 << std::min(tries, 5);
     const int ms = std::uniform_int_distribution<int>(1, cap)(rng);
+    spdlog::debug("chunk {}: a row of its range is locked by another transaction ({}); "
+                  "retrying in {} ms", seq, st.error().ToString(), ms);
     lock_first.control->SleepFor(std::chrono::milliseconds(ms));
   }
   if (!st.ok() || out->already_done) {

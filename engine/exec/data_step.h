@@ -22,12 +22,12 @@ inline constexpr int kAutoStartRows = 1000;
 // From `-- sluice:step key=value ...` and the run's flags.
 struct DataStepOptions {
   int batch_size = kAutoBatchSize;   // N > 0: every batch has N keys; kAutoBatchSize: auto
-  int workers = 4;                   // parallel batch workers
+  int workers = 1;                   // parallel batch workers (bench/RESULTS.md: the curve)
   std::string key;                   // key= : chunk on this unique index (name); empty = PK
   double max_rate = 0;               // rows/s across workers; 0 = unlimited
   std::string defer_indexes;         // "", "all" or "idx_a,idx_b"
   bool chunked = true;               // chunked=false: run as written
-  double target_batch_seconds = 0.5; // adaptive sizing target
+  double target_batch_seconds = 0.025;  // auto sizing target (bench/RESULTS.md: the curve)
   std::string strategy = "auto";     // TiDB: "tidb-batch" = BATCH ON ... non-transactional DML
   // lock-first: each batch first locks its key range of the chunked table
   // with a NOWAIT locking read (retrying itself when a row is locked), so it
