@@ -228,9 +228,16 @@ class DataStep {
     BatchExecutor executor(dialect_, sessions_, control_, throttler_, store_, progress,
                            ExecutorOptions());
     const std::string lock_clause = LockClause(s0->server());
+    // The lock-first read has the statement's own condition too: at READ
+    // COMMITTED it then keeps only the rows the statement will change.
+    const std::string user_where =
+        c_.where ? req_.statement.substr(c_.where->begin, c_.where->end - c_.where->begin) : "";
     Status st = executor.Run(source, [&](const chunk::KeyRange& r) {
       const std::string pred = chunk::RangePredicate(spec, r, /*qualified=*/true);
-      return BatchSql{LockSql(spec, alias, pred, lock_clause), tmpl.Render(pred)};
+      const std::string lock_pred =
+          user_where.empty() || pred.empty() ? user_where + pred
+                                             : "(" + user_where + ") AND (" + pred + ")";
+      return BatchSql{LockSql(spec, alias, lock_pred, lock_clause), tmpl.Render(pred)};
     });
     return Finish(progress, std::move(st));
   }
