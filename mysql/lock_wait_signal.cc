@@ -79,6 +79,7 @@ Result<ThrottleDecision> LockWaitSignal::Check() {
   d.lock_wait_s = wait;
   if (wait > budget_s_) {
     d.shrink = true;
+    d.shrink_factor = budget_s_ / wait;
     d.shrink_reason = fmt::format("foreground lock wait {:.0f} ms > budget {:.0f} ms", wait * 1e3,
                                   budget_s_ * 1e3);
   }

@@ -66,11 +66,11 @@ void AdaptiveBatchSize::Observe(int rows, double seconds) {
   }
 }
 
-void AdaptiveBatchSize::Pressure() {
+void AdaptiveBatchSize::Pressure(double factor) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!observed_since_pressure_) return;
   observed_since_pressure_ = false;
-  auto_rows_ = Clamp(auto_rows_ / 2.0);
+  auto_rows_ = Clamp(auto_rows_ * std::clamp(factor, 0.125, 0.5));
   pressure_cap_ = auto_rows_;
 }
 

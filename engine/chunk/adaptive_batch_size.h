@@ -51,9 +51,10 @@ class AdaptiveBatchSize {
   // A batch was too large for the server (shrink-batch error): halve.
   void Shrink(int failed_rows);
   // Auto: the batches make the application wait too long (lock-wait
-  // budget): halve, at most once per observed batch, and grow back slowly
+  // budget): scale the size by `factor` (the budget over the wait, between
+  // 1/8 and 1/2), at most once per observed batch, and grow back slowly
   // (x kRecoveryGrowth per batch) once the pressure is gone.
-  void Pressure();
+  void Pressure(double factor = 0.5);
   static constexpr double kRecoveryGrowth = 1.25;
 
  private:

@@ -214,7 +214,7 @@ class BatchExecutor::Worker {
     while (true) {
       ThrottleDecision d = ex_.throttler_.Check();
       // The application waits on our batches beyond its budget: smaller ones.
-      if (d.shrink) sh_.sizer.Pressure();
+      if (d.shrink) sh_.sizer.Pressure(d.shrink_factor);
       ex_.progress_.LockWait(d.lock_wait_s, d.shrink ? d.shrink_reason : "");
       if (d.abort) {
         spdlog::error("aborting the data step: {}", d.reason);

@@ -87,6 +87,7 @@ ThrottleDecision CompositeThrottler::Check() {
       next.lock_wait_s = std::max(next.lock_wait_s, e.last.lock_wait_s);
       if (e.last.shrink) {
         next.shrink = true;
+        next.shrink_factor = std::min(next.shrink_factor, e.last.shrink_factor);
         next.shrink_reason = e.last.shrink_reason;
       }
       if (!e.last.throttle && !e.last.abort) continue;

@@ -20,7 +20,8 @@ struct ThrottleDecision {
   // is over --lock-wait-budget, so that auto-sized batches must shrink.
   double lock_wait_s = 0;
   bool shrink = false;
-  std::string shrink_reason;  // "foreground lock wait 35 ms > budget 20 ms"
+  double shrink_factor = 0.5;  // by how much: the budget over the wait
+  std::string shrink_reason;   // "foreground lock wait 35 ms > budget 20 ms"
 };
 
 // One signal: server load, replica lag, flag file, manual pause...

@@ -128,6 +128,9 @@ TEST(AdaptiveBatchSizeTest, PressureHalvesOncePerBatchAndRecoversSlowly) {
   EXPECT_EQ(s.Next(), 625) << "x1.25 per batch after pressure";
   s.Pressure();
   EXPECT_EQ(s.Next(), 313);
+  s.Observe(313, 0.001);
+  s.Pressure(0.01);  // a wait 100x the budget: at most /8
+  EXPECT_EQ(s.Next(), 49);
   AdaptiveBatchSize fixed(Fixed(1000));
   fixed.Pressure();
   EXPECT_EQ(fixed.Next(), 1000) << "a fixed size stays fixed";
