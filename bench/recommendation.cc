@@ -39,22 +39,22 @@ std::string FormatRecommendations(const std::vector<Recommendation>& recs, doubl
     if (c.fg_queries == 0) {
       out += fmt::format(
           "fastest for {} (no foreground load was measured, so no p99 budget applies): "
-          "batch-size={} workers={}{}: {:.0f} rows/s\n  {}\n",
-          rec.scenario, c.batch_size, c.workers, c.defer_indexes ? " defer-indexes=all" : "",
+          "batch {} workers={}{}: {:.0f} rows/s\n  {}\n",
+          rec.scenario, BatchLabel(c), c.workers, c.defer_indexes ? " defer-indexes=all" : "",
           c.rows_per_s, c.step_line);
     } else if (rec.within_budget) {
       out += fmt::format(
-          "recommended for {} (foreground p99 budget {}): batch-size={} workers={}{}: {:.0f} "
+          "recommended for {} (foreground p99 budget {}): batch {} workers={}{}: {:.0f} "
           "rows/s, foreground p99 {}\n  {}\n",
-          rec.scenario, FormatDuration(p99_budget_s), c.batch_size, c.workers,
+          rec.scenario, FormatDuration(p99_budget_s), BatchLabel(c), c.workers,
           c.defer_indexes ? " defer-indexes=all" : "", c.rows_per_s, FormatDuration(c.fg_p99_s),
           c.step_line);
     } else {
       out += fmt::format(
           "no configuration of {} kept the foreground p99 within {}; the gentlest was "
-          "batch-size={} workers={} (p99 {}, {:.0f} rows/s): consider --max-rate or "
+          "batch {} workers={} (p99 {}, {:.0f} rows/s): consider --max-rate or "
           "--max-load\n  {}\n",
-          rec.scenario, FormatDuration(p99_budget_s), c.batch_size, c.workers,
+          rec.scenario, FormatDuration(p99_budget_s), BatchLabel(c), c.workers,
           FormatDuration(c.fg_p99_s), c.rows_per_s, c.step_line);
     }
   }

@@ -11,7 +11,9 @@ namespace sluice::bench {
 
 struct ConfigResult {
   std::string scenario;        // "backfill", "purge", "copy", "alter", "add-index"
-  int batch_size = 0;
+  int batch_size = 0;          // fixed size; 0: auto
+  double target_batch_s = 0;   // auto: the target batch time (0: the engine's default)
+  double lock_wait_budget_s = 0;  // the lock-wait controller's budget (0: off)
   int workers = 0;
   bool defer_indexes = false;
   int repeats = 0;             // runs behind the medians
@@ -28,6 +30,9 @@ struct ConfigResult {
   uint64_t fg_errors = 0;      // of which failed
   std::string step_line;       // the revision-file line for this configuration
 };
+
+// "5000", "auto" or "auto/50ms", for tables and messages.
+std::string BatchLabel(const ConfigResult& c);
 
 struct BenchResults {
   std::string date;            // UTC, ISO 8601

@@ -10,6 +10,7 @@
 #include "engine/exec/run_control.h"
 #include "engine/progress/progress.h"
 #include "engine/sql/quote.h"
+#include "engine/throttle/composite_throttler.h"
 #include "engine/throttle/throttler.h"
 
 namespace sluice::bench {
@@ -92,24 +93,38 @@ double SecondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// What the engine runs for a config, as `sluice upgrade` would from the
+// config's step line: a fixed size, or auto (0).
+int EngineBatchSize(const RunConfig& config) {
+  return config.adaptive ? kAutoBatchSize : config.batch_size;
+}
+
+// No throttling, or the dialect's lock-wait controller at the config's budget.
+std::unique_ptr<Throttler> MakeThrottler(ScenarioContext& ctx, const RunConfig& config) {
+  if (config.lock_wait_budget_s <= 0) return std::make_unique<NoThrottler>();
+  ThrottleOptions opts;
+  opts.lock_wait_budget_s = config.lock_wait_budget_s;
+  auto composite = std::make_unique<CompositeThrottler>(opts.check_interval_s, opts.critical_grace_s);
+  for (auto& s : ctx.dialect->ThrottleSignals(*ctx.sessions, opts)) composite->Add(std::move(s));
+  return composite;
+}
+
 Result<RunMeasurement> RunData(ScenarioKind k, ScenarioContext& ctx, const RunConfig& config) {
   DataStepRequest req;
   req.revision = RevisionId(ctx);
   req.step_index = 1;
   req.statement = ScenarioStatement(k, ctx);
-  req.options.batch_size = config.batch_size;
+  req.options.batch_size = EngineBatchSize(config);
+  if (config.target_batch_s > 0) req.options.target_batch_seconds = config.target_batch_s;
   req.options.workers = config.workers;
   req.options.defer_indexes = config.defer_indexes ? "all" : "";
-  // A fixed batch size unless asked otherwise: the sweep measures the sizes
-  // it names, not where the adaptive sizing would have taken them.
-  if (!config.adaptive) req.options.target_batch_seconds = 0;
   RunControl control;
   ProgressReporter progress;
   auto sink = std::make_shared<MeasuringSink>();
   progress.AddSink(sink);
-  NoThrottler throttler;
+  std::unique_ptr<Throttler> throttler = MakeThrottler(ctx, config);
   auto t0 = std::chrono::steady_clock::now();
-  SLUICE_TRY(RunDataStep(*ctx.dialect, *ctx.sessions, req, control, progress, throttler));
+  SLUICE_TRY(RunDataStep(*ctx.dialect, *ctx.sessions, req, control, progress, *throttler));
   RunMeasurement m = sink->Result();
   m.seconds = SecondsSince(t0);
   return m;
@@ -122,11 +137,11 @@ Result<RunMeasurement> RunSchema(ScenarioKind k, ScenarioContext& ctx, const Run
   req.statement = ScenarioStatement(k, ctx);
   req.options.strategy = SchemaStrategy(k, ctx.dialect->Name());
   req.options.workers = config.workers;
-  req.options.batch_size = config.batch_size;
+  req.options.batch_size = EngineBatchSize(config);
   req.revision = RevisionId(ctx);
   req.step_index = 1;
-  NoThrottler throttler;
-  req.throttler = &throttler;
+  std::unique_ptr<Throttler> throttler = MakeThrottler(ctx, config);
+  req.throttler = throttler.get();
   RunControl control;
   ProgressReporter progress;
   auto sink = std::make_shared<MeasuringSink>();
@@ -216,7 +231,15 @@ std::string ScenarioStatement(ScenarioKind k, const ScenarioContext& ctx) {
 std::string StepLine(ScenarioKind k, const RunConfig& config, const std::string& dialect) {
   std::string line = "-- sluice:step";
   if (!SupportsDeferIndexes(k)) line += " strategy=" + SchemaStrategy(k, dialect);
-  line += fmt::format(" batch-size={} workers={}", config.batch_size, config.workers);
+  if (config.adaptive) {
+    line += " batch-size=auto";
+    if (config.target_batch_s > 0) {
+      line += fmt::format(" target-batch-time={:g}ms", config.target_batch_s * 1000);
+    }
+    line += fmt::format(" workers={}", config.workers);
+  } else {
+    line += fmt::format(" batch-size={} workers={}", config.batch_size, config.workers);
+  }
   if (config.defer_indexes) line += " defer-indexes=all";
   return line;
 }

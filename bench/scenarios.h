@@ -36,7 +36,9 @@ struct RunConfig {
   int batch_size = 1000;       // starting rows per batch / copy batch / TiDB reorg batch
   int workers = 1;             // parallel workers / copy workers / TiDB reorg workers
   bool defer_indexes = false;  // defer-indexes=all
-  bool adaptive = false;       // let the engine resize batches towards its target time
+  bool adaptive = false;       // batch-size=auto: the engine sizes batches towards a target time
+  double target_batch_s = 0;   // auto: that target (target-batch-time=); 0: the engine's default
+  double lock_wait_budget_s = 0;  // the lock-wait controller's budget; 0: off
 };
 
 // What one run measured.

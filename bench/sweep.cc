@@ -61,7 +61,9 @@ ConfigResult Reduce(ScenarioKind k, const RunConfig& config, const std::vector<S
                     double idle_p99, const std::string& dialect) {
   ConfigResult c;
   c.scenario = ScenarioName(k);
-  c.batch_size = config.batch_size;
+  c.batch_size = config.adaptive ? 0 : config.batch_size;
+  c.target_batch_s = config.target_batch_s;
+  c.lock_wait_budget_s = config.lock_wait_budget_s;
   c.workers = config.workers;
   c.defer_indexes = config.defer_indexes;
   c.repeats = static_cast<int>(samples.size());
@@ -151,7 +153,10 @@ double Median(std::vector<double> values) {
 Status ValidateOptions(const BenchOptions& opts) {
   SLUICE_TRY(ValidateSpec(opts.table));
   if (opts.scenarios.empty()) return InputError("--scenarios names no scenario");
-  if (opts.batch_sizes.empty()) return InputError("--batch-sizes names no batch size");
+  if (opts.batch_sizes.empty() && opts.target_batch_times.empty()) {
+    return InputError("--batch-sizes names no batch size");
+  }
+  if (opts.lock_wait_budgets.empty()) return InputError("--lock-wait-budgets names no budget");
   if (opts.workers.empty()) return InputError("--workers names no worker count");
   if (opts.defer_indexes.empty()) return InputError("--defer-indexes needs on, off or on,off");
   for (int b : opts.batch_sizes) {
@@ -161,6 +166,9 @@ Status ValidateOptions(const BenchOptions& opts) {
     if (w < 1 || w > 256) return InputError(fmt::format("workers {} must be 1..256", w));
   }
   if (opts.repeat < 1) return InputError("--repeat must be at least 1");
+  for (double t : opts.target_batch_times) {
+    if (!(t > 0)) return InputError("--target-batch-times must be positive");
+  }
   if (opts.foreground.threads < 0 || opts.foreground.threads > 256) {
     return InputError("--fg-threads must be 0..256");
   }
@@ -178,7 +186,12 @@ std::vector<RunConfig> Configurations(const BenchOptions& opts, ScenarioKind k) 
   std::vector<bool> defer = SupportsDeferIndexes(k) ? opts.defer_indexes : std::vector<bool>{false};
   for (bool d : defer) {
     for (int w : opts.workers) {
-      for (int b : opts.batch_sizes) configs.push_back(RunConfig{b, w, d, opts.adaptive});
+      // Fixed sizes (or auto, --adaptive), then auto at each target batch
+      // time and lock-wait budget, side by side.
+      for (int b : opts.batch_sizes) configs.push_back(RunConfig{b, w, d, opts.adaptive, 0, 0});
+      for (double t : opts.target_batch_times) {
+        for (double lw : opts.lock_wait_budgets) configs.push_back(RunConfig{0, w, d, true, t, lw});
+      }
     }
   }
   return configs;

@@ -24,7 +24,9 @@ struct BenchOptions {
   std::vector<int> workers = {1, 2, 4, 8};                    // --workers
   std::vector<bool> defer_indexes = {false};                  // --defer-indexes on,off
   int repeat = 1;                                             // --repeat: runs per configuration
-  bool adaptive = false;                                      // --adaptive: engine resizes batches
+  bool adaptive = false;                                      // --adaptive: batch-size=auto
+  std::vector<double> target_batch_times;                     // --target-batch-times: auto at each
+  std::vector<double> lock_wait_budgets = {0};                // --lock-wait-budgets (auto configs)
   ForegroundOptions foreground;                               // --fg-threads, --fg-rate, ...
   double idle_seconds = 5;                                    // --idle-seconds: baseline length
   bool keep = false;                                          // --keep: leave the tables

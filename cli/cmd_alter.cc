@@ -98,7 +98,7 @@ Command MakeAlterCommand() {
   c.add_options = [](po::options_description& o) {
     o.add_options()("strategy", po::value<std::string>(), "auto|instant|inplace|copy|native")(
         "workers", po::value<int>(), "copy workers (default 4)")(
-        "batch-size", po::value<int>(), "rows per copy chunk to start with (default 10000)")(
+        "batch-size", po::value<int>(), "rows per copy chunk, fixed (default: auto sizing)")(
         "postpone-cut-over", po::bool_switch(), "after the copy, wait for `sluice cut-over`")(
         "keep-old-table", po::bool_switch(), "keep the original table as _<t>_old")(
         "sql", po::bool_switch(), "print what would run, connect to nothing");

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <iostream>
+#include <sstream>
 
 #include "bench/charts.h"
 #include "bench/recommendation.h"
@@ -55,6 +56,27 @@ Result<std::vector<bool>> ParseOnOffList(const std::string& text) {
   return out;
 }
 
+// "25ms,50ms,0" -> seconds.
+Result<std::vector<double>> ParseDurationList(const std::string& flag, const std::string& text) {
+  std::vector<double> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item == "0") {
+      out.push_back(0);
+      continue;
+    }
+    auto t = bench::ParseDurationSeconds(item);
+    if (!t.ok()) return InputError("--" + flag + ": " + t.error().message);
+    out.push_back(*t);
+  }
+  return out;
+}
+
+// The engine's default target batch time (data_step.h), swept by default so
+// that the default run is always among the measured configurations.
+constexpr const char* kEngineTargetBatchTime = "25ms";
+
 Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   bench::BenchOptions o;
   o.table.rows = ctx.Get<uint64_t>("rows", o.table.rows);
@@ -66,11 +88,25 @@ Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   o.table.table.name = ctx.Get<std::string>("table", o.table.table.name);
   SLUICE_ASSIGN(o.scenarios, bench::ParseScenarios(ctx.Get<std::string>("scenarios", "backfill")));
   SLUICE_ASSIGN(o.batch_sizes,
-                ParseIntList("batch-sizes", ctx.Get<std::string>("batch-sizes", "500,1000,5000,20000")));
-  SLUICE_ASSIGN(o.workers, ParseIntList("workers", ctx.Get<std::string>("workers", "1,2,4,8")));
+                ParseIntList("batch-sizes", ctx.Get<std::string>("batch-sizes", "1000,5000")));
+  SLUICE_ASSIGN(o.workers, ParseIntList("workers", ctx.Get<std::string>("workers", "1,2,4")));
   SLUICE_ASSIGN(o.defer_indexes, ParseOnOffList(ctx.Get<std::string>("defer-indexes", "off")));
   o.repeat = ctx.Get<int>("repeat", o.repeat);
   o.adaptive = ctx.Get<bool>("adaptive", false);
+  SLUICE_ASSIGN(o.target_batch_times,
+                ParseDurationList("target-batch-times", ctx.Get<std::string>("target-batch-times", kEngineTargetBatchTime)));
+  if (ctx.Has("lock-wait-budgets")) {
+    SLUICE_ASSIGN(o.lock_wait_budgets,
+                  ParseDurationList("lock-wait-budgets", ctx.Get<std::string>("lock-wait-budgets", "")));
+  }
+  // Asked-for target times replace the fixed sizes unless both are asked
+  // for; --adaptive runs the sizes as auto starts, without the target sweep.
+  if (ctx.Has("target-batch-times") && !ctx.Has("batch-sizes")) o.batch_sizes.clear();
+  // Sizes given alone are measured alone (the default target joins the
+  // default sizes only).
+  if ((o.adaptive || ctx.Has("batch-sizes")) && !ctx.Has("target-batch-times")) {
+    o.target_batch_times.clear();
+  }
   o.foreground.threads = ctx.Get<int>("fg-threads", o.foreground.threads);
   o.foreground.rate_per_thread = ctx.Get<double>("fg-rate", o.foreground.rate_per_thread);
   o.foreground.update_ratio = ctx.Get<double>("fg-update-ratio", o.foreground.update_ratio);
@@ -159,11 +195,18 @@ Command MakeBenchCommand() {
         ("table", po::value<std::string>(), "table name (default sluice_bench_orders)")
         ("scenarios", po::value<std::string>(),
          "backfill,purge,copy,alter,add-index or all (default backfill)")
-        ("batch-sizes", po::value<std::string>(), "batch sizes to sweep (default 500,1000,5000,20000)")
-        ("workers", po::value<std::string>(), "worker counts to sweep (default 1,2,4,8)")
+        ("batch-sizes", po::value<std::string>(), "fixed batch sizes to sweep (default 1000,5000)")
+        ("workers", po::value<std::string>(), "worker counts to sweep (default 1,2,4)")
         ("defer-indexes", po::value<std::string>(), "on, off or on,off (data scenarios; default off)")
         ("repeat", po::value<int>(), "runs per configuration; the median is reported (default 1)")
-        ("adaptive", po::bool_switch(), "let the engine resize batches (default: fixed sizes)")
+        ("adaptive", po::bool_switch(), "batch-size=auto instead of the fixed --batch-sizes")
+        ("target-batch-times", po::value<std::string>(),
+         "batch-size=auto at each of these target batch times, e.g. 25ms,50ms,100ms "
+         "(default 25ms, the engine's default, beside the fixed sizes; given alone it replaces "
+         "--batch-sizes)")
+        ("lock-wait-budgets", po::value<std::string>(),
+         "auto configurations with the lock-wait controller at each budget, e.g. 0,20ms "
+         "(0: without it; default 0)")
         ("fg-threads", po::value<int>(), "foreground client threads, 0 for none (default 2)")
         ("fg-rate", po::value<double>(), "foreground queries/s per thread (default 50)")
         ("fg-update-ratio", po::value<double>(), "share of point updates (default 0.2)")

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "engine/progress/control_client.h"
+#include "engine/progress/control_command.h"
 #include "engine/progress/progress_format.h"
 #include "engine/progress/snapshot_json.h"
 
@@ -40,16 +41,19 @@ int Send(const CommandContext& ctx, const std::string& line, nlohmann::json* ans
 // One human-readable status line from a `status` answer.
 std::string StatusLine(const nlohmann::json& a) {
   std::string line;
+  // The run's state ("pausing" while batches are still running, then
+  // "paused"; "stopping", "aborting"...) is the control's, not the snapshot's.
+  const std::string state = a.value("state", std::string("running"));
   if (a.contains("snapshot") && a["snapshot"].is_object()) {
-    line = RenderPlainLine(SnapshotFromJson(a["snapshot"]));
+    ProgressSnapshot s = SnapshotFromJson(a["snapshot"]);
+    s.paused = state == "paused";
+    s.run_state = state == "running" || s.paused ? "" : state;
+    line = RenderPlainLine(s);
   } else {
     line = "no step running yet";
+    if (state != "running") line += "  " + state;
   }
-  if (a.value("aborted", false)) {
-    line += "  ABORTING: " + a.value("abort_reason", std::string());
-  } else if (a.value("stopping", false)) {
-    line += "  STOPPING";
-  }
+  if (a.value("aborted", false)) line += "  (" + a.value("abort_reason", std::string()) + ")";
   if (a.contains("throttle") && a["throttle"].value("throttled", false) &&
       line.find("THROTTLED") == std::string::npos && line.find("PAUSED") == std::string::npos) {
     line += "  THROTTLED: " + a["throttle"].value("reason", std::string());
@@ -148,13 +152,17 @@ Command MakeAbortCommand() {
 Command MakeSetCommand() {
   Command c;
   c.name = "set";
-  c.synopsis = "batch-size=N | workers=N | max-rate=N [--control-socket PATH]";
+  c.synopsis =
+      "batch-size=N|auto | min-batch-size=N | max-batch-size=N | workers=N | max-rate=N "
+      "[--control-socket PATH]";
   c.summary = "change a setting of the running migration";
   c.add_options = AddSocketOption;
   c.run = [](CommandContext& ctx) {
     nlohmann::json a;
     if (int rc = Send(ctx, "set " + ctx.args[0], &a)) return rc;
-    std::cout << fmt::format("{}={}\n", a.value("key", std::string()), a["value"].dump());
+    const bool is_auto = a.contains("value") && a["value"] == ControlCommand::kAuto;
+    std::cout << fmt::format("{}={}\n", a.value("key", std::string()),
+                             is_auto ? std::string("auto") : a["value"].dump());
     return 0;
   };
   c.min_args = 1;

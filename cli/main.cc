@@ -53,13 +53,17 @@ void PrintUsage(std::ostream& out) {
          "4 lock held.\n";
 }
 
-// Values of global options that take an argument, so the scan for the command
-// name skips them.
+po::options_description UnionDescription();
+
+// Whether `arg` is an option (of any command: run options may come before the
+// command, as `git -c` users expect) whose value is the next argument, so
+// the scan for the command name skips it.
 bool TakesValue(const std::string& arg) {
-  static const std::set<std::string> kWithValue = {"-c",        "--config",  "--dsn",
-                                                   "--dialect", "--log-level", "--db-port",
-                                                   "--db-dir"};
-  return kWithValue.count(arg) > 0;
+  if (arg == "-c") return true;
+  if (arg.rfind("--", 0) != 0 || arg.find('=') != std::string::npos) return false;
+  static const po::options_description all = UnionDescription();
+  const po::option_description* d = all.find_nothrow(arg.substr(2), false);
+  return d != nullptr && d->semantic()->max_tokens() > 0;
 }
 
 // Overwrites passwords in argv so they do not show in ps (the kernel exposes
@@ -92,14 +96,41 @@ po::options_description UnionDescription() {
   return all;
 }
 
+// "unknown option '--x'", or where the option belongs when another command
+// has it.
+std::string UnknownOptionMessage(const Command& cmd, const std::string& option) {
+  std::string name = option.substr(0, option.find('='));
+  std::string owners;
+  if (name.rfind("--", 0) == 0) {
+    for (const Command& c : AllCommands()) {
+      po::options_description d;
+      c.add_options(d);
+      if (d.find_nothrow(name.substr(2), false)) owners += (owners.empty() ? "" : ", ") + c.name;
+    }
+  }
+  if (owners.empty()) return fmt::format("unknown option '{}'", RedactSecrets(name));
+  return fmt::format("{} is not an option of sluice {}; it belongs to: {}", name, cmd.name,
+                     owners);
+}
+
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   HideArgvPasswords(argc, argv);
 
   // Find the command: the first argument that is neither an option nor the
-  // value of a global option.
+  // value of one. Options before the command are then parsed with the
+  // command's own: an option it does not know is refused by name.
   int cmd_index = -1;
+  static const po::options_description known = UnionDescription();
   for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) == 0 && a.size() > 2 &&
+        !known.find_nothrow(a.substr(2, a.find('=') - 2), false)) {
+      // Unknown before the command: name it, not the word after it.
+      std::cerr << "sluice: unknown option '" << RedactSecrets(a.substr(0, a.find('=')))
+                << "'\n(see sluice --help)\n";
+      return 2;
+    }
     if (TakesValue(args[i])) {
       ++i;
       continue;
@@ -197,6 +228,10 @@ int Main(int argc, char** argv) {
           std::filesystem::absolute(config).parent_path().lexically_normal().string();
     }
     po::notify(ctx.vm);
+  } catch (const po::unknown_option& e) {
+    std::cerr << "sluice " << cmd->name << ": " << UnknownOptionMessage(*cmd, e.get_option_name())
+              << "\n(see sluice " << cmd->name << " --help)\n";
+    return 2;
   } catch (const po::error& e) {
     std::cerr << "sluice " << cmd->name << ": " << RedactSecrets(e.what())
               << "\n(see sluice " << cmd->name << " --help)\n";

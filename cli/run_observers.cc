@@ -32,6 +32,10 @@ void AddRunObserverOptions(po::options_description& o) {
       ("throttle-flag-file", po::value<std::string>(), "hold new batches while this file exists")
       ("throttle-interval", po::value<double>(), "seconds between server throttle checks (1)")
       ("max-rate", po::value<double>(), "rows/s over all workers (0: unlimited)")
+      ("lock-wait-budget", po::value<std::string>(),
+       "longest wait an application statement may have on sluice's row locks (e.g. 20ms; "
+       "0: off, the default): beyond it auto-sized batches shrink, beyond 5x new batches are "
+       "held")
       ("metrics-addr", po::value<std::string>(), "serve Prometheus metrics on HOST:PORT")
       ("control-socket", po::value<std::string>(),
        "control socket path (default .sluice/run.sock; 'none' to disable)")
@@ -65,6 +69,25 @@ Result<std::vector<std::pair<std::string, long>>> ParseLoadLimits(
   return out;
 }
 
+// "20ms", "0.02", "0.5s" -> seconds.
+Result<double> ParseSeconds(const std::string& text, const std::string& flag) {
+  std::string v = text;
+  double scale = 1;
+  if (v.size() > 2 && v.compare(v.size() - 2, 2, "ms") == 0) {
+    v.resize(v.size() - 2);
+    scale = 1e-3;
+  } else if (v.size() > 1 && v.back() == 's') {
+    v.pop_back();
+  }
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || !(x >= 0)) {
+    return InputError(fmt::format("--{} '{}': expected a duration such as 20ms or 0.5s", flag,
+                                  text));
+  }
+  return x * scale;
+}
+
 Result<RunObserverOptions> RunObserverOptionsFrom(const CommandContext& ctx) {
   using Strings = std::vector<std::string>;
   RunObserverOptions o;
@@ -78,6 +101,9 @@ Result<RunObserverOptions> RunObserverOptionsFrom(const CommandContext& ctx) {
   if (!o.throttle.flag_file.empty()) o.throttle.flag_file = ctx.ResolvePath(o.throttle.flag_file);
   o.throttle.check_interval_s = ctx.Get<double>("throttle-interval", 1);
   o.throttle.max_rate = ctx.Get<double>("max-rate", 0);
+  SLUICE_ASSIGN(o.throttle.lock_wait_budget_s,
+                ParseSeconds(ctx.Get<std::string>("lock-wait-budget", kDefaultLockWaitBudget),
+                             "lock-wait-budget"));
   if (o.throttle.max_lag_s < 0 || o.throttle.critical_grace_s < 0 ||
       o.throttle.check_interval_s <= 0 || o.throttle.max_rate < 0) {
     return InputError("--max-lag, --critical-grace, --max-rate and --throttle-interval must not "

@@ -36,6 +36,9 @@ struct RunObserverOptions {
   FILE* progress_out = stderr;                    // where the terminal/JSON sink writes
 };
 
+// --lock-wait-budget when none is given.
+inline constexpr const char* kDefaultLockWaitBudget = "0";
+
 // The run flags, for a command's options_description.
 void AddRunObserverOptions(po::options_description& o);
 // The flags parsed into options. Errors (bad --max-load...) exit with 2.

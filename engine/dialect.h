@@ -116,6 +116,18 @@ class Dialect {
   // (isolation level, TiDB txn settings...).
   virtual std::vector<std::string> BatchSessionSetup() const = 0;
 
+  // The locking-read suffix with which a batch first locks its key range,
+  // failing at once rather than waiting ("FOR UPDATE NOWAIT"); "" where the
+  // server has none. A batch that holds its rows before it writes never
+  // waits for an application's row lock, so it cannot close a deadlock
+  // cycle in which the application would be the victim. `exclusive`: for
+  // UPDATE / DELETE; otherwise a shared lock (a copy's source rows).
+  virtual std::string NoWaitLockClause(const ServerInfo& server, bool exclusive) const {
+    (void)server;
+    (void)exclusive;
+    return "";
+  }
+
   // Drops secondary indexes deferred for a data step (defer-indexes=).
   virtual std::vector<std::string> DropIndexSql(const TableRef& t,
                                                 const std::vector<std::string>& names) const {

@@ -3,6 +3,8 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <mutex>
+
 #include "engine/db/dsn.h"
 
 namespace sluice {
@@ -48,13 +50,44 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
   }
 };
 
+std::mutex g_guard_mu;  // held while a log line is written
+LogLineGuard* g_guard = nullptr;
+
+// stderr with colours, bracketed by the LogLineGuard.
+class GuardedStderrSink final : public spdlog::sinks::sink {
+ public:
+  void log(const spdlog::details::log_msg& msg) override {
+    std::lock_guard<std::mutex> lock(g_guard_mu);
+    if (g_guard) g_guard->BeforeLogLine();
+    inner_.log(msg);
+    inner_.flush();
+    if (g_guard) g_guard->AfterLogLine();
+  }
+  void flush() override { inner_.flush(); }
+  void set_pattern(const std::string& pattern) override { inner_.set_pattern(pattern); }
+  void set_formatter(std::unique_ptr<spdlog::formatter> f) override {
+    inner_.set_formatter(std::move(f));
+  }
+
+ private:
+  spdlog::sinks::stderr_color_sink_mt inner_;
+};
+
 }  // namespace
+
+void SetLogLineGuard(LogLineGuard* guard) {
+  std::lock_guard<std::mutex> lock(g_guard_mu);
+  g_guard = guard;
+}
 
 bool SetUpLogging(const LogOptions& opts) {
   auto level = spdlog::level::from_str(opts.level);
   if (level == spdlog::level::off && opts.level != "off") return false;
   auto logger = spdlog::get("sluice");
-  if (!logger) logger = spdlog::stderr_color_mt("sluice");
+  if (!logger) {
+    logger = std::make_shared<spdlog::logger>("sluice", std::make_shared<GuardedStderrSink>());
+    spdlog::register_logger(logger);
+  }
   spdlog::set_default_logger(logger);
   spdlog::set_level(level);
   if (opts.json) {

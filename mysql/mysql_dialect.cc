@@ -9,6 +9,7 @@
 #include "mysql/online_alter.h"
 #include "mysql/index_ddl.h"
 #include "mysql/load_signal.h"
+#include "mysql/lock_wait_signal.h"
 #include "mysql/replica_lag_signal.h"
 #include "mysql/split_points.h"
 
@@ -51,6 +52,9 @@ std::vector<std::unique_ptr<ThrottleSignal>> MysqlDialect::ThrottleSignals(
   }
   std::vector<std::unique_ptr<ThrottleSignal>> signals;
   for (auto& [var, limit] : limits) signals.push_back(std::make_unique<LoadSignal>(sessions, limit));
+  if (opts.lock_wait_budget_s > 0) {
+    signals.push_back(std::make_unique<LockWaitSignal>(sessions, opts.lock_wait_budget_s));
+  }
   if (opts.max_lag_s > 0) {
     for (const auto& dsn : opts.replica_dsns) {
       signals.push_back(ReplicaLagSignal::FromDsn(dsn, opts.max_lag_s));
@@ -63,6 +67,16 @@ ErrorClass MysqlDialect::Classify(int code) const { return ClassifyErrorCode(cod
 
 std::vector<std::string> MysqlDialect::BatchSessionSetup() const {
   return {"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"};
+}
+
+// NOWAIT: MariaDB 10.3+, MySQL 8.0+ (which spells the shared lock FOR SHARE).
+std::string MysqlDialect::NoWaitLockClause(const ServerInfo& server, bool exclusive) const {
+  if (server.flavor == Flavor::kMariaDB) {
+    if (!server.version.AtLeast(10, 3)) return "";
+    return exclusive ? "FOR UPDATE NOWAIT" : "LOCK IN SHARE MODE NOWAIT";
+  }
+  if (server.flavor != Flavor::kMySQL || !server.version.AtLeast(8, 0, 1)) return "";
+  return exclusive ? "FOR UPDATE NOWAIT" : "FOR SHARE NOWAIT";
 }
 
 }  // namespace sluice::mysql

@@ -23,6 +23,7 @@ class MysqlDialect : public Dialect {
       SessionFactory& sessions, const ThrottleOptions& opts) override;
   ErrorClass Classify(int code) const override;
   std::vector<std::string> BatchSessionSetup() const override;
+  std::string NoWaitLockClause(const ServerInfo& server, bool exclusive) const override;
   std::vector<std::string> AddIndexSql(const TableRef& t,
                                        const std::vector<std::string>& definitions) const override;
 };

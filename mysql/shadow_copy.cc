@@ -404,6 +404,12 @@ Status ShadowCopy::CopyRows(RunControl& control, ProgressReporter& progress) {
   data.options.workers = opts_.workers;
   data.options.batch_size = opts_.batch_size;
   data.options.key = plan_.key_index == "PRIMARY" ? "" : plan_.key_index;
+  // The chunk first takes its source rows' shared locks without waiting:
+  // holding them, its INSERT ... SELECT (which holds the shadow's AUTO-INC
+  // lock to its end) never waits for an application's row lock, so an
+  // application update whose trigger needs that AUTO-INC lock only waits
+  // and is never chosen as a deadlock victim.
+  data.options.lock_first = DataStepOptions::LockFirst::kShared;
   NoThrottler none;
   Throttler& throttler = req_.throttler != nullptr ? *req_.throttler : none;
   CopySessionFactory copy_sessions(sessions_);

@@ -32,7 +32,7 @@ std::string ShapeWithoutIndexes(const std::string& create_statement);
 
 struct ShadowCopyOptions {
   int workers = 4;         // parallel copy workers
-  int batch_size = 10000;  // starting rows per copy chunk (adaptive afterwards)
+  int batch_size = 0;  // rows per copy chunk: N fixed, 0 auto (the data step engine's batch-size=auto)
   bool postpone_cut_over = false;
   bool keep_old_table = false;
   bool resume = false;  // _t_new and the triggers exist from a stopped run

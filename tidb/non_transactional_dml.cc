@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "engine/db/session_factory.h"
+#include "engine/exec/data_step.h"
 #include "engine/exec/run_control.h"
 #include "engine/log.h"
 #include "engine/progress/progress.h"
@@ -111,7 +112,8 @@ Status BatchDmlStep::Run(SessionFactory& sessions, RunControl& control,
   snap.step_kind = "data";
   snap.table = table_;
   snap.phase = "tidb-batch";
-  snap.batch_size = req_.options.batch_size;
+  snap.batch_size = req_.options.batch_size > 0 ? req_.options.batch_size : kAutoStartRows;
+  snap.batch_mode = "fixed";
   snap.workers = 1;
   if (control.stopping()) {
     Error e = RuntimeError("stopped before the tidb-batch step started");
@@ -154,10 +156,12 @@ Result<std::unique_ptr<NativeDataStep>> PlanBatchDml(
     info = std::move(ti);
   }
   SLUICE_ASSIGN(std::string shard, BatchShardColumn(info ? &*info : nullptr, req.options.key));
+  // TiDB's BATCH LIMIT is one fixed size: batch-size=auto runs at the engine's start size.
+  const int limit = req.options.batch_size > 0 ? req.options.batch_size : kAutoStartRows;
   SLUICE_ASSIGN(std::string batch, RenderBatchDml(req.statement, c, shard,
-                                                  req.options.batch_size, false, features));
+                                                  limit, false, features));
   SLUICE_ASSIGN(std::string dry, RenderBatchDml(req.statement, c, shard,
-                                                req.options.batch_size, true, features));
+                                                limit, true, features));
   return std::unique_ptr<NativeDataStep>(
       std::make_unique<BatchDmlStep>(req, std::move(batch), std::move(dry), table.name));
 }

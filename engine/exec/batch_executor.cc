@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <random>
 #include <utility>  // before Boost.Asio (Boost 1.74 + C++20 + GCC 12)
 
 #include "engine/exec/run_control.h"
@@ -27,14 +28,29 @@ struct BatchResult {
   uint64_t rows = 0;          // rows changed
 };
 
+// Lock-first: how long a batch keeps trying to take its range's row locks
+// without waiting before it hands the error to the ordinary retry.
+constexpr double kLockFirstBudgetS = 30;
+
+// How a batch takes its row locks first (BatchSql::lock), retrying itself.
+struct LockFirstPolicy {
+  const Dialect* dialect = nullptr;
+  RunControl* control = nullptr;
+};
+
 // One batch: the statement and the chunk's checkpoint in one transaction.
 // A retry (attempt > 0) first locks the chunk's checkpoint row: if the
 // earlier attempt's COMMIT went through (or is still in flight and then
-// goes through), the batch is not applied again.
+// goes through), the batch is not applied again. With a lock statement the
+// batch then locks its key range without waiting; when a row is locked (by
+// the application) it rolls back, pauses a few jittered milliseconds and
+// tries again, so it is never the one that makes the application wait in a
+// cycle.
 Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
-                        const std::string& sql, int64_t seq,
-                        const std::function<uint64_t(uint64_t)>& keys_of, BatchResult* out) {
-  *out = BatchResult{};
+                        const BatchSql& sql, int64_t seq,
+                        const std::function<uint64_t(uint64_t)>& keys_of,
+                        const LockFirstPolicy& lock_first, BatchResult* out) {
+  bool busy = false;  // the lock statement found a locked row
   auto body = [&]() -> Status {
     SLUICE_TRY(s.Exec("START TRANSACTION"));
     if (attempt > 0) {
@@ -44,7 +60,14 @@ Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
         return Status::Ok();
       }
     }
-    SLUICE_ASSIGN(ExecResult r, s.Exec(sql));
+    if (!sql.lock.empty()) {
+      auto locked = s.Query(sql.lock);
+      if (!locked.ok()) {
+        busy = ClassOf(*lock_first.dialect, locked.error()) == ErrorClass::kRetry;
+        return locked.error();
+      }
+    }
+    SLUICE_ASSIGN(ExecResult r, s.Exec(sql.statement));
     SLUICE_ASSIGN(ExecResult mark,
                   s.Exec(store.MarkDoneSql(seq, r.affected_rows, keys_of(r.affected_rows))));
     if (mark.affected_rows == 0) {
@@ -54,7 +77,22 @@ Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
     out->rows = r.affected_rows;
     return s.Exec("COMMIT").status();
   };
-  Status st = body();
+  const auto t0 = SteadyNow();
+  thread_local std::mt19937 rng(std::random_device{}());
+  Status st;
+  for (int tries = 0;; ++tries) {
+    *out = BatchResult{};
+    busy = false;
+    st = body();
+    if (!busy || Since(t0) > kLockFirstBudgetS || lock_first.control->stopping()) break;
+    SLUICE_TRY(s.Exec("ROLLBACK"));
+    // 1, 2, 4 ... 32 ms, jittered: application statements are short.
+    const int cap = 1 << std::min(tries, 5);
+    const int ms = std::uniform_int_distribution<int>(1, cap)(rng);
+    spdlog::debug("chunk {}: a row of its range is locked by another transaction ({}); "
+                  "retrying in {} ms", seq, st.error().ToString(), ms);
+    lock_first.control->SleepFor(std::chrono::milliseconds(ms));
+  }
   if (!st.ok() || out->already_done) {
     auto rb = s.Exec("ROLLBACK");
     if (!st.ok()) return st;
@@ -63,6 +101,10 @@ Status BatchTransaction(Session& s, const CheckpointStore& store, int attempt,
   }
   return Status::Ok();
 }
+
+// The rate limit's burst after idle time: half a second of rows keeps every
+// 5-second window within 10% of the rate, and covers a batch's own time.
+constexpr double kRateBurstS = 0.5;
 
 // State shared by the workers of one Run.
 struct SharedRun {
@@ -76,7 +118,7 @@ struct SharedRun {
   std::string throttle_reason;  // last logged, to log each change once
 
   SharedRun(const chunk::AdaptiveBatchOptions& sizing, double max_rate, RunControl* control)
-      : sizer(sizing), bucket(TokenBucketOptions{max_rate, 1.0}, control) {}
+      : sizer(sizing), bucket(TokenBucketOptions{max_rate, kRateBurstS}, control) {}
 
   void Fail(const Error& e) {
     std::lock_guard<std::mutex> lock(mu);
@@ -101,14 +143,17 @@ class BatchExecutor::Worker {
         continue;
       }
       if (!WaitForTurn()) return;
-      const int rows = sh_.sizer.Next(ex_.control_.batch_size());
+      const int rows = sh_.sizer.Next(Overrides());
       const double waited = sh_.bucket.Acquire(static_cast<uint64_t>(rows));
       if (waited > 0) {
         ex_.progress_.Throttle("rate", fmt::format("max-rate {:.0f} rows/s", sh_.bucket.rate()),
                                waited / active);
       }
-      if (ex_.control_.stopping()) return;
+      // A pause or stop during the rate wait: the paid rows wait for the
+      // resume (WaitForTurn returns at once when not paused).
+      if (!WaitForTurn()) return;
 
+      InFlight running(ex_.control_, ex_.progress_);
       std::optional<WorkItem> item;
       Status st = Retry([&](Session& s, int) -> Status {
         SLUICE_ASSIGN(item, sh_.source->Next(s, index_, active, rows));
@@ -122,6 +167,32 @@ class BatchExecutor::Worker {
   }
 
  private:
+  // Brackets one batch for RunControl::State ("pausing" until the batches
+  // in flight end); the last one to end publishes the settled state.
+  class InFlight {
+   public:
+    InFlight(RunControl& c, StepProgress& p) : c_(c), p_(p) { c_.BatchStarted(); }
+    ~InFlight() {
+      c_.BatchEnded();
+      if (c_.paused() || c_.stopping()) p_.RunState(c_.State());
+    }
+
+   private:
+    RunControl& c_;
+    StepProgress& p_;
+  };
+
+  // The size and mode the next batch will have, for the progress.
+  BatchSizeNow NowSize() const {
+    const chunk::BatchOverrides o = Overrides();
+    return {sh_.sizer.Next(o), chunk::BatchModeName(sh_.sizer.Mode(o.batch_size))};
+  }
+
+  chunk::BatchOverrides Overrides() const {
+    const RunControl& c = ex_.control_;
+    return {c.batch_size(), c.min_batch_size(), c.max_batch_size(), sh_.bucket.rate()};
+  }
+
   Status Retry(const std::function<Status(Session&, int)>& op) {
     return RunWithRetry(ws_, ex_.dialect_, ex_.opts_.retry, ex_.control_, op,
                         [&](ErrorClass c, const Error& e) { ex_.progress_.Retry(c, e); });
@@ -136,12 +207,15 @@ class BatchExecutor::Worker {
   bool WaitForTurn() {
     RunControl& control = ex_.control_;
     if (control.paused()) {
-      ex_.progress_.Paused(true);
+      ex_.progress_.RunState(control.State());
       if (!control.WaitWhilePaused()) return false;
-      ex_.progress_.Paused(false);
+      ex_.progress_.RunState(control.State());
     }
     while (true) {
       ThrottleDecision d = ex_.throttler_.Check();
+      // The application waits on our batches beyond its budget: smaller ones.
+      if (d.shrink) sh_.sizer.Pressure(d.shrink_factor);
+      ex_.progress_.LockWait(d.lock_wait_s, d.shrink ? d.shrink_reason : "");
       if (d.abort) {
         spdlog::error("aborting the data step: {}", d.reason);
         control.RequestAbort(d.reason);
@@ -168,7 +242,7 @@ class BatchExecutor::Worker {
 
   Status RunChunk(const WorkItem& item, int active) {
     const chunk::Chunk& c = item.chunk;
-    const std::string sql = (*sh_.render)(c.range);
+    const BatchSql sql = (*sh_.render)(c.range);
     // A last chunk has at most c.rows keys; what it changed is the best guess.
     auto keys_of = [&c](uint64_t changed) -> uint64_t {
       return c.last ? std::min<uint64_t>(changed, c.rows) : static_cast<uint64_t>(c.rows);
@@ -178,7 +252,8 @@ class BatchExecutor::Worker {
     const auto t0 = SteadyNow();
     Status st = Retry([&](Session& s, int attempt) {
       attempts = attempt + 1;
-      return BatchTransaction(s, ex_.store_, attempt, sql, item.seq, keys_of, &res);
+      return BatchTransaction(s, ex_.store_, attempt, sql, item.seq, keys_of,
+                              {&ex_.dialect_, &ex_.control_}, &res);
     });
     const double secs = Since(t0);
     BatchEvent ev;
@@ -194,16 +269,16 @@ class BatchExecutor::Worker {
         sh_.sizer.Observe(c.rows, secs);
       }
       ev.rows = res.rows;
-      ex_.progress_.Batch(ev, keys_of(res.rows), sh_.sizer.Next(ex_.control_.batch_size()), active);
+      ex_.progress_.Batch(ev, keys_of(res.rows), NowSize(), active);
       return Status::Ok();
     }
     if (ClassOf(ex_.dialect_, st.error()) != ErrorClass::kShrinkBatch) {
       ev.outcome = BatchOutcome::kFailed;
-      ex_.progress_.Batch(ev, 0, c.rows, active);
+      ex_.progress_.Batch(ev, 0, NowSize(), active);
       return st;
     }
     ev.outcome = BatchOutcome::kShrink;
-    ex_.progress_.Batch(ev, 0, c.rows, active);
+    ex_.progress_.Batch(ev, 0, NowSize(), active);
     if (c.rows <= 1) {
       Error e = st.error();
       e.cls = ErrorClass::kFatal;
@@ -268,14 +343,15 @@ Status BatchExecutor::RunSingle(const std::string& sql) {
       ws, dialect_, opts_.retry, control_,
       [&](Session& s, int attempt) {
         return BatchTransaction(
-            s, store_, attempt, sql, /*seq=*/0, [](uint64_t rows) { return rows; }, &res);
+            s, store_, attempt, BatchSql{"", sql}, /*seq=*/0, [](uint64_t rows) { return rows; },
+            {&dialect_, &control_}, &res);
       },
       [&](ErrorClass c, const Error& e) { progress_.Retry(c, e); });
   BatchEvent ev;
   ev.seconds = Since(t0);
   ev.rows = res.rows;
   ev.outcome = st.ok() ? BatchOutcome::kOk : BatchOutcome::kFailed;
-  progress_.Batch(ev, res.rows, 0, 1);
+  progress_.Batch(ev, res.rows, {0, ""}, 1);
   return st;
 }
 

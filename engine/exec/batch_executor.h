@@ -29,10 +29,17 @@ struct BatchExecutorOptions {
   std::vector<std::string> session_setup;  // dialect.BatchSessionSetup()
 };
 
+// One batch: `lock` (empty: none) takes the range's row locks without
+// waiting (see Dialect::NoWaitLockClause), then `statement` runs.
+struct BatchSql {
+  std::string lock;
+  std::string statement;
+};
+
 class BatchExecutor {
  public:
   // The SQL of one batch for a key range.
-  using Render = std::function<std::string(const chunk::KeyRange&)>;
+  using Render = std::function<BatchSql(const chunk::KeyRange&)>;
 
   BatchExecutor(const Dialect& dialect, SessionFactory& sessions, RunControl& control,
                 Throttler& throttler, const CheckpointStore& store, StepProgress& progress,

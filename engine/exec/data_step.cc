@@ -38,6 +38,13 @@ const char* VerbName(sql::Verb v) {
   }
 }
 
+// "batches of 1000 rows" / "batch size auto (10..100000 rows, 0.5 s a batch)".
+std::string BatchSizeText(const DataStepOptions& o) {
+  if (o.batch_size > 0) return fmt::format("batches of {} rows", o.batch_size);
+  return fmt::format("batch size auto ({}..{} rows, {} s a batch)", o.min_batch_size,
+                     o.max_batch_size, o.target_batch_seconds);
+}
+
 class DataStep {
  public:
   DataStep(Dialect& dialect, SessionFactory& sessions, const DataStepRequest& req,
@@ -92,9 +99,10 @@ class DataStep {
     const DataStepOptions& o = req_.options;
     BatchExecutorOptions e;
     e.workers = o.workers;
-    e.sizing.initial_rows = o.batch_size;
+    e.sizing.mode = o.batch_size > 0 ? chunk::BatchMode::kFixed : chunk::BatchMode::kAuto;
+    e.sizing.initial_rows = o.batch_size > 0 ? o.batch_size : kAutoStartRows;
     e.sizing.min_rows = o.min_batch_size;
-    e.sizing.max_rows = std::max(o.max_batch_size, o.batch_size);
+    e.sizing.max_rows = o.max_batch_size;
     e.sizing.target_s = o.target_batch_seconds;
     e.sizing.max_growth = o.max_growth;
     e.max_rate = o.max_rate;
@@ -112,6 +120,7 @@ class DataStep {
     s.rows_estimated = t ? t->estimated_rows : 0;
     s.workers = req_.options.workers;
     s.batch_size = req_.options.batch_size;
+    s.batch_mode = req_.options.batch_size > 0 ? "fixed" : "auto";
     return s;
   }
 
@@ -207,9 +216,9 @@ class DataStep {
           req_.revision, req_.step_index, plan.state.rows_done, plan.state.chunks_done,
           plan.intervals.size());
     }
-    spdlog::info("{} step {}: {} on {} in chunks over ({}) from {} rows, {} workers", req_.revision,
+    spdlog::info("{} step {}: {} on {} in chunks over ({}), {}, {} workers", req_.revision,
                  req_.step_index, VerbName(c_.verb), Name(t.ref), fmt::join(key.columns, ", "),
-                 req_.options.batch_size, req_.options.workers);
+                 BatchSizeText(req_.options), req_.options.workers);
 
     StepProgress progress(reporter_, BaseSnapshot(&t), plan.state.keys_done, plan.state.rows_done);
     int64_t next_seq = plan.state.last_seq + 1;
@@ -218,10 +227,45 @@ class DataStep {
     chunk::StatementTemplate tmpl(req_.statement, c_);
     BatchExecutor executor(dialect_, sessions_, control_, throttler_, store_, progress,
                            ExecutorOptions());
+    const std::string lock_clause = LockClause(s0->server());
+    // The lock-first read has the statement's own condition too: at READ
+    // COMMITTED it then keeps only the rows the statement will change.
+    const std::string user_where =
+        c_.where ? req_.statement.substr(c_.where->begin, c_.where->end - c_.where->begin) : "";
     Status st = executor.Run(source, [&](const chunk::KeyRange& r) {
-      return tmpl.Render(chunk::RangePredicate(spec, r, /*qualified=*/true));
+      const std::string pred = chunk::RangePredicate(spec, r, /*qualified=*/true);
+      const std::string lock_pred =
+          user_where.empty() || pred.empty() ? user_where + pred
+                                             : "(" + user_where + ") AND (" + pred + ")";
+      return BatchSql{LockSql(spec, alias, lock_pred, lock_clause), tmpl.Render(pred)};
     });
     return Finish(progress, std::move(st));
+  }
+
+  // The NOWAIT locking-read suffix the batches lock their range with, or "".
+  std::string LockClause(const ServerInfo& server) const {
+    using L = DataStepOptions::LockFirst;
+    L mode = req_.options.lock_first;
+    if (mode == L::kAuto) {
+      const bool writes_chunked = c_.verb == sql::Verb::kUpdate || c_.verb == sql::Verb::kDelete;
+      mode = writes_chunked ? L::kExclusive : L::kNone;
+    }
+    if (mode == L::kNone) return "";
+    return dialect_.NoWaitLockClause(server, mode == L::kExclusive);
+  }
+
+  // SELECT 1 FROM t [alias] WHERE <range> ORDER BY <key> <clause>: the
+  // range's rows locked in key order, as the statement would lock them.
+  static std::string LockSql(const chunk::KeySpec& spec, const std::string& alias,
+                             const std::string& pred, const std::string& clause) {
+    if (clause.empty()) return "";
+    std::string order;
+    for (const std::string& col : spec.columns) {
+      order += (order.empty() ? "" : ", ") + spec.qualifier + "." + sql::QuoteIdent(col);
+    }
+    return fmt::format("SELECT 1 FROM {}{}{} ORDER BY {} {}", sql::QuoteTable(spec.table),
+                       alias.empty() ? "" : " " + sql::QuoteIdent(alias),
+                       pred.empty() ? "" : " WHERE " + pred, order, clause);
   }
 
   Status RunUnchunked() {
@@ -279,9 +323,9 @@ Result<std::vector<std::string>> OfflineDataStepSql(Dialect& dialect, const Data
   if (req.options.chunked) {
     SLUICE_TRY(chunk::CheckChunkable(c));
     comment = fmt::format(
-        "-- sluice: chunked over the unique key of {} ({} workers, batches from {} rows); each "
+        "-- sluice: chunked over the unique key of {} ({} workers, {}); each "
         "batch runs this statement with its key range ANDed onto the WHERE\n",
-        Name(chunk::ChunkedTable(c)), req.options.workers, req.options.batch_size);
+        Name(chunk::ChunkedTable(c)), req.options.workers, BatchSizeText(req.options));
   }
   if (!req.options.defer_indexes.empty()) {
     comment += fmt::format(

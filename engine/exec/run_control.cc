@@ -36,6 +36,19 @@ void RunControl::Resume() {
   Notify();
 }
 
+void RunControl::BatchEnded() {
+  in_flight_.fetch_sub(1);
+  Notify();
+}
+
+std::string RunControl::State() const {
+  const bool busy = in_flight() > 0;
+  if (aborted()) return busy ? "aborting" : "aborted";
+  if (stopping()) return busy ? "stopping" : "stopped";
+  if (paused()) return busy ? "pausing" : "paused";
+  return "running";
+}
+
 void RunControl::RequestCutOver() {
   cut_over_.store(true);
   Notify();

@@ -28,13 +28,27 @@ class RunControl {
   void Resume();
   bool paused() const { return paused_.load(); }
 
-  // Operator overrides; 0 means "not set".
+  // Operator overrides; 0 means "not set". batch_size -1 (chunk::
+  // kAutoOverride) is `set batch-size=auto`.
   void SetBatchSize(int n) { batch_size_.store(n); }
   int batch_size() const { return batch_size_.load(); }
+  void SetMinBatchSize(int n) { min_batch_size_.store(n); }
+  int min_batch_size() const { return min_batch_size_.load(); }
+  void SetMaxBatchSize(int n) { max_batch_size_.store(n); }
+  int max_batch_size() const { return max_batch_size_.load(); }
   void SetWorkers(int n) { workers_.store(n); }
   int workers() const { return workers_.load(); }
   void SetMaxRate(double rows_per_s) { max_rate_.store(rows_per_s); }
   double max_rate() const { return max_rate_.load(); }
+
+  // Batches running now (workers bracket each batch with these), so that a
+  // pause or stop is reported as done only once they have finished.
+  void BatchStarted() { in_flight_.fetch_add(1); }
+  void BatchEnded();
+  int in_flight() const { return in_flight_.load(); }
+  // "running", "pausing" (paused, batches still running), "paused",
+  // "stopping" / "aborting" (batches still running), "stopped" / "aborted".
+  std::string State() const;
 
   // --postpone-cut-over: the runner waits for this before swapping tables.
   void RequestCutOver();
@@ -54,6 +68,9 @@ class RunControl {
   std::atomic<bool> cut_over_{false};
   std::atomic<int> batch_size_{0};
   std::atomic<int> workers_{0};
+  std::atomic<int> min_batch_size_{0};
+  std::atomic<int> max_batch_size_{0};
+  std::atomic<int> in_flight_{0};
   std::atomic<double> max_rate_{0};
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -29,13 +29,14 @@ void StepProgress::Update() {
   }
 }
 
-void StepProgress::Batch(const BatchEvent& e, uint64_t keys, int batch_size, int workers) {
+void StepProgress::Batch(const BatchEvent& e, uint64_t keys, BatchSizeNow size, int workers) {
   std::lock_guard<std::mutex> lock(mu_);
   if (e.outcome == BatchOutcome::kOk) {
     snap_.rows_done += keys;
     rows_changed_ += e.rows;
   }
-  snap_.batch_size = batch_size;
+  snap_.batch_size = size.rows;
+  snap_.batch_mode = size.mode;
   snap_.workers = workers;
   Update();
   reporter_.Batch(snap_, e);
@@ -62,11 +63,21 @@ void StepProgress::Unthrottle() {
   reporter_.Snapshot(snap_);
 }
 
-void StepProgress::Paused(bool paused) {
+void StepProgress::RunState(const std::string& state) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (snap_.paused == paused) return;
-  snap_.paused = paused;
+  const std::string shown = state == "running" ? "" : state;
+  if (snap_.run_state == shown) return;
+  snap_.run_state = shown;
+  snap_.paused = state == "paused";
   reporter_.Snapshot(snap_);
+}
+
+void StepProgress::LockWait(double seconds, const std::string& shrink_reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const bool changed = snap_.sizing_reason != shrink_reason;
+  snap_.foreground_lock_wait_s = seconds;
+  snap_.sizing_reason = shrink_reason;
+  if (changed) reporter_.Snapshot(snap_);
 }
 
 void StepProgress::Phase(const std::string& phase) {

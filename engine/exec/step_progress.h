@@ -14,6 +14,12 @@
 
 namespace sluice {
 
+// The batch size after a batch, and its mode ("fixed" / "auto"; "" if none).
+struct BatchSizeNow {
+  int rows = 0;
+  const char* mode = "";
+};
+
 class StepProgress {
  public:
   // `base`: revision, step, table, rows_estimated... `resumed_keys/rows`:
@@ -21,12 +27,16 @@ class StepProgress {
   StepProgress(ProgressReporter& reporter, ProgressSnapshot base, uint64_t resumed_keys,
                uint64_t resumed_rows);
 
-  void Batch(const BatchEvent& e, uint64_t keys, int batch_size, int workers);
+  void Batch(const BatchEvent& e, uint64_t keys, BatchSizeNow size, int workers);
   void Retry(ErrorClass c, const Error& e);
   // `seconds` throttled by `label` ("throttle", "rate") for `reason`.
   void Throttle(const std::string& label, const std::string& reason, double seconds);
   void Unthrottle();
-  void Paused(bool paused);
+  // The foreground's longest wait on our locks now, and why batches shrink
+  // ("" when they do not).
+  void LockWait(double seconds, const std::string& shrink_reason);
+  // RunControl::State(): "running", "pausing", "paused", "stopping"...
+  void RunState(const std::string& state);
   void Phase(const std::string& phase);
   void Finish(const Status& st);
 

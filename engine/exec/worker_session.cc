@@ -7,6 +7,7 @@
 #include <random>
 
 #include "engine/db/error_classifier.h"
+#include "engine/exec/own_connections.h"
 #include "engine/exec/run_control.h"
 #include "engine/log.h"
 
@@ -16,8 +17,19 @@ Result<Session*> WorkerSession::Get() {
   if (session_) return session_.get();
   SLUICE_ASSIGN(std::unique_ptr<Session> s, factory_.Open());
   for (const std::string& stmt : setup_) SLUICE_TRY(s->Exec(stmt));
+  SLUICE_ASSIGN(ResultSet id, s->Query("SELECT CONNECTION_ID()"));
+  if (!id.rows.empty() && id.rows[0][0]) {
+    connection_id_ = std::stoull(*id.rows[0][0]);
+    OwnConnections::Add(connection_id_);
+  }
   session_ = std::move(s);
   return session_.get();
+}
+
+void WorkerSession::Drop() {
+  if (connection_id_ != 0) OwnConnections::Remove(connection_id_);
+  connection_id_ = 0;
+  session_.reset();
 }
 
 ErrorClass ClassOf(const Dialect& d, const Error& e) {

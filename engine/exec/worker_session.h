@@ -29,12 +29,17 @@ class WorkerSession {
  public:
   WorkerSession(SessionFactory& factory, std::vector<std::string> setup)
       : factory_(factory), setup_(std::move(setup)) {}
-  // The open session, connecting (and running the set-up) when needed.
+  ~WorkerSession() { Drop(); }
+  WorkerSession(const WorkerSession&) = delete;
+  WorkerSession& operator=(const WorkerSession&) = delete;
+  // The open session, connecting (and running the set-up) when needed. Its
+  // connection id is in OwnConnections while it is open.
   Result<Session*> Get();
   // Forgets the connection (lost, or in an unknown state).
-  void Drop() { session_.reset(); }
+  void Drop();
 
  private:
+  uint64_t connection_id_ = 0;  // 0: not known
   SessionFactory& factory_;
   std::vector<std::string> setup_;
   std::unique_ptr<Session> session_;

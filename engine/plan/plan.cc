@@ -16,6 +16,8 @@ Status CheckOptions(const revision::RevisionFile& f, const Step& step) {
   switch (step.kind) {
     case StepKind::kPlain:
       if (o.batch_size) misplaced.push_back("batch-size");
+      if (o.min_batch_size) misplaced.push_back("min-batch-size");
+      if (o.max_batch_size) misplaced.push_back("max-batch-size");
       if (o.workers) misplaced.push_back("workers");
       if (o.key) misplaced.push_back("key");
       if (o.max_rate) misplaced.push_back("max-rate");
@@ -26,6 +28,8 @@ Status CheckOptions(const revision::RevisionFile& f, const Step& step) {
       break;
     case StepKind::kSchema:
       if (o.key) misplaced.push_back("key");
+      if (o.min_batch_size) misplaced.push_back("min-batch-size");
+      if (o.max_batch_size) misplaced.push_back("max-batch-size");
       if (o.chunked) misplaced.push_back("chunked");
       if (o.strategy == "tidb-batch") misplaced.push_back("strategy=tidb-batch");
       break;
@@ -114,12 +118,15 @@ DataStepRequest MakeDataStepRequest(const RevisionPlan& plan, const Step& step,
   const revision::StepOptions& o = step.options;
   DataStepOptions& d = req.options;
   d.batch_size = o.batch_size.value_or(defaults.batch_size.value_or(d.batch_size));
+  d.min_batch_size = o.min_batch_size.value_or(defaults.min_batch_size.value_or(d.min_batch_size));
+  d.max_batch_size = o.max_batch_size.value_or(defaults.max_batch_size.value_or(d.max_batch_size));
   d.workers = o.workers.value_or(defaults.workers.value_or(d.workers));
   d.max_rate = o.max_rate.value_or(defaults.max_rate.value_or(d.max_rate));
   d.key = o.key.value_or(d.key);
   d.defer_indexes = o.defer_indexes.value_or(d.defer_indexes);
   d.chunked = o.chunked.value_or(d.chunked);
-  d.target_batch_seconds = o.target_batch_time.value_or(d.target_batch_seconds);
+  d.target_batch_seconds =
+      o.target_batch_time.value_or(defaults.target_batch_time.value_or(d.target_batch_seconds));
   d.strategy = o.strategy.value_or(d.strategy);
   return req;
 }

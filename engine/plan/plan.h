@@ -42,7 +42,10 @@ struct RevisionPlan {
 // a step's own options win over these.
 struct RunDefaults {
   std::optional<int> workers;
-  std::optional<int> batch_size;
+  std::optional<int> batch_size;  // 0: auto
+  std::optional<int> min_batch_size;
+  std::optional<int> max_batch_size;
+  std::optional<double> target_batch_time;
   std::optional<double> max_rate;
   bool postpone_cut_over = false;
 };

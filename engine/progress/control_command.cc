@@ -10,8 +10,8 @@ namespace sluice {
 namespace {
 
 constexpr const char* kUsage =
-    "commands: status, pause, resume, set batch-size=N, set workers=N, set max-rate=N, "
-    "cut-over, abort";
+    "commands: status, pause, resume, set batch-size=N|auto, set min-batch-size=N, "
+    "set max-batch-size=N, set workers=N, set max-rate=N, cut-over, abort";
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -28,9 +28,15 @@ Result<ControlCommand> ParseSet(std::string_view arg) {
   c.kind = ControlCommand::Kind::kSet;
   c.key = std::string(Trim(arg.substr(0, eq)));
   std::string value(Trim(arg.substr(eq + 1)));
-  if (c.key != "batch-size" && c.key != "workers" && c.key != "max-rate") {
-    return InputError(
-        fmt::format("set: unknown key '{}' (batch-size, workers or max-rate)", c.key));
+  if (c.key != "batch-size" && c.key != "min-batch-size" && c.key != "max-batch-size" &&
+      c.key != "workers" && c.key != "max-rate") {
+    return InputError(fmt::format(
+        "set: unknown key '{}' (batch-size, min-batch-size, max-batch-size, workers or max-rate)",
+        c.key));
+  }
+  if (c.key == "batch-size" && value == "auto") {
+    c.value = ControlCommand::kAuto;
+    return c;
   }
   char* end = nullptr;
   c.value = std::strtod(value.c_str(), &end);

@@ -1,6 +1,7 @@
 // The control socket's command language: one command per line.
 //   status | pause | resume | cut-over | abort [reason]
-//   set batch-size=N | set workers=N | set max-rate=N
+//   set batch-size=N|auto | set min-batch-size=N | set max-batch-size=N
+//   set workers=N | set max-rate=N
 #pragma once
 
 #include <string>
@@ -13,8 +14,9 @@ namespace sluice {
 struct ControlCommand {
   enum class Kind { kStatus, kPause, kResume, kSet, kCutOver, kAbort };
   Kind kind = Kind::kStatus;
-  std::string key;     // set: "batch-size", "workers" or "max-rate"
-  double value = 0;    // set: the number (> 0; integers for batch-size and workers)
+  static constexpr double kAuto = -1;  // set batch-size=auto
+  std::string key;     // set: "batch-size", "min-batch-size", "max-batch-size", "workers", "max-rate"
+  double value = 0;    // set: the number (> 0; integers but for max-rate), or kAuto
   std::string reason;  // abort: optional free text after the command
 };
 

@@ -1,5 +1,8 @@
 #include "engine/progress/control_handler.h"
 
+#include <fmt/format.h>
+
+#include "engine/chunk/adaptive_batch_size.h"
 #include "engine/log.h"
 #include "engine/progress/snapshot_json.h"
 #include "engine/throttle/composite_throttler.h"
@@ -9,13 +12,22 @@ namespace {
 
 nlohmann::json StatusAnswer(const ControlContext& ctx) {
   const RunControl& c = *ctx.control;
+  // "paused" only once the batches in flight have ended ("pausing" until then).
+  const std::string state = c.State();
   nlohmann::json j = {
-      {"paused", c.paused()},
+      {"state", state},
+      {"paused", state == "paused"},
+      {"pause_requested", c.paused()},
       {"stopping", c.stopping()},
       {"aborted", c.aborted()},
       {"cut_over_requested", c.cut_over_requested()},
       {"overrides",
-       {{"batch_size", c.batch_size()}, {"workers", c.workers()}, {"max_rate", c.max_rate()}}},
+       {{"batch_size", c.batch_size() == chunk::kAutoOverride ? nlohmann::json("auto")
+                                                              : nlohmann::json(c.batch_size())},
+        {"min_batch_size", c.min_batch_size()},
+        {"max_batch_size", c.max_batch_size()},
+        {"workers", c.workers()},
+        {"max_rate", c.max_rate()}}},
   };
   if (c.aborted()) j["abort_reason"] = c.abort_reason();
   j["snapshot"] = ctx.progress ? SnapshotToJson(ctx.progress->Latest()) : nlohmann::json(nullptr);
@@ -50,13 +62,19 @@ nlohmann::json ExecuteControlCommand(const ControlCommand& cmd, const ControlCon
       break;
     case ControlCommand::Kind::kSet:
       if (cmd.key == "batch-size") {
-        c.SetBatchSize(static_cast<int>(cmd.value));
+        c.SetBatchSize(cmd.value == ControlCommand::kAuto ? chunk::kAutoOverride
+                                                          : static_cast<int>(cmd.value));
+      } else if (cmd.key == "min-batch-size") {
+        c.SetMinBatchSize(static_cast<int>(cmd.value));
+      } else if (cmd.key == "max-batch-size") {
+        c.SetMaxBatchSize(static_cast<int>(cmd.value));
       } else if (cmd.key == "workers") {
         c.SetWorkers(static_cast<int>(cmd.value));
       } else {
         c.SetMaxRate(cmd.value);
       }
-      spdlog::info("operator set {}={} (control socket)", cmd.key, cmd.value);
+      spdlog::info("operator set {}={} (control socket)", cmd.key,
+                   cmd.value == ControlCommand::kAuto ? "auto" : fmt::format("{}", cmd.value));
       j = {{"key", cmd.key}, {"value", cmd.value}};
       break;
     case ControlCommand::Kind::kCutOver:

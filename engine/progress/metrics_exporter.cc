@@ -53,6 +53,21 @@ struct MetricsExporter::Impl {
           .Name("sluice_batch_size_rows")
           .Help("Current batch size in rows")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& batch_mode =
+      prometheus::BuildGauge()
+          .Name("sluice_batch_size_mode")
+          .Help("1 for the batch-size mode that runs (mode=fixed: batch-size=N; mode=auto)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& lock_wait =
+      prometheus::BuildGauge()
+          .Name("sluice_foreground_lock_wait_seconds")
+          .Help("Longest current wait of an application statement on a lock sluice holds")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& batch_limited =
+      prometheus::BuildGauge()
+          .Name("sluice_batch_size_limited")
+          .Help("1 while batches are made smaller, by reason (lock-wait)")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& workers =
       prometheus::BuildGauge()
           .Name("sluice_workers")
@@ -105,7 +120,14 @@ struct MetricsExporter::Impl {
     progress_ratio.Add(l).Set(s.Ratio());
     eta.Add(l).Set(s.eta_s);
     batch_size.Add(l).Set(s.batch_size);
+    if (!s.batch_mode.empty()) {
+      for (const char* m : {"fixed", "auto"}) {
+        batch_mode.Add(With(s, "mode", m)).Set(s.batch_mode == m ? 1 : 0);
+      }
+    }
     workers.Add(l).Set(s.workers);
+    lock_wait.Add(l).Set(s.foreground_lock_wait_s);
+    batch_limited.Add(With(s, "reason", "lock-wait")).Set(s.sizing_reason.empty() ? 0 : 1);
     throttled.Add(l).Set(s.throttled || s.paused ? 1 : 0);
   }
 };

@@ -25,10 +25,14 @@ struct ProgressSnapshot {
   double rows_per_s = 0;
   double eta_s = -1;            // -1: unknown
   int batch_size = 0;
+  std::string batch_mode;       // "fixed" (batch-size=N) or "auto"; "" when not batched
   int workers = 0;
   bool throttled = false;
   std::string throttle_reason;  // why, when throttled
-  bool paused = false;          // manual pause
+  bool paused = false;          // manual pause, and no batch running any more
+  std::string run_state;        // "pausing", "paused", "stopping"...; "" while running
+  double foreground_lock_wait_s = 0;  // longest application wait on sluice's locks now
+  std::string sizing_reason;    // why batches are being made smaller ("" when they are not)
   uint64_t retries = 0;
   uint64_t rows_resumed = 0;    // part of rows_done finished by an earlier run (checkpoint)
   std::string state;            // free text: e.g. TiDB job STATE "running"

@@ -51,12 +51,18 @@ std::string FormatStatus(const ProgressSnapshot& s) {
   out += fmt::format("  {} rows/s  ETA {}", FormatCount(static_cast<uint64_t>(
                                                 std::llround(std::max(0.0, s.rows_per_s)))),
                      FormatDuration(s.eta_s));
-  if (s.batch_size > 0) out += fmt::format("  batch {}", FormatCount(s.batch_size));
+  if (s.batch_size > 0) {
+    out += fmt::format("  batch {}", FormatCount(s.batch_size));
+    if (!s.batch_mode.empty()) out += " " + s.batch_mode;
+  }
   if (s.workers > 0) out += fmt::format("  workers {}", s.workers);
   if (s.retries > 0) out += fmt::format("  retries {}", s.retries);
+  if (!s.sizing_reason.empty()) out += "  smaller: " + s.sizing_reason;
   if (!s.state.empty()) out += "  " + s.state;
   if (s.paused) {
     out += "  PAUSED";
+  } else if (!s.run_state.empty()) {
+    out += "  " + s.run_state + "...";  // pausing / stopping: batches still running
   } else if (s.throttled) {
     out += "  THROTTLED: " + (s.throttle_reason.empty() ? std::string("?") : s.throttle_reason);
   }

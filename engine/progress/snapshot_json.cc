@@ -14,11 +14,15 @@ nlohmann::json SnapshotToJson(const ProgressSnapshot& s) {
       {"progress_ratio", s.Ratio()},
       {"rows_per_s", s.rows_per_s},
       {"batch_size", s.batch_size},
+      {"batch_mode", s.batch_mode},
       {"workers", s.workers},
       {"throttled", s.throttled},
       {"throttle_reason", s.throttle_reason},
       {"paused", s.paused},
+      {"run_state", s.run_state.empty() ? "running" : s.run_state},
       {"retries", s.retries},
+      {"foreground_lock_wait_s", s.foreground_lock_wait_s},
+      {"sizing_reason", s.sizing_reason},
       {"state", s.state},
   };
   // Unknown ETA is null rather than a magic -1.
@@ -43,11 +47,16 @@ ProgressSnapshot SnapshotFromJson(const nlohmann::json& j) {
   get("rows_per_s", s.rows_per_s);
   get("eta_s", s.eta_s);
   get("batch_size", s.batch_size);
+  get("batch_mode", s.batch_mode);
   get("workers", s.workers);
   get("throttled", s.throttled);
   get("throttle_reason", s.throttle_reason);
   get("paused", s.paused);
+  get("run_state", s.run_state);
+  if (s.run_state == "running") s.run_state.clear();
   get("retries", s.retries);
+  get("foreground_lock_wait_s", s.foreground_lock_wait_s);
+  get("sizing_reason", s.sizing_reason);
   get("state", s.state);
   return s;
 }

@@ -14,6 +14,7 @@ constexpr const char* kEraseLine = "\r\x1b[2K";
 
 std::string StateKey(const ProgressSnapshot& s) {
   if (s.paused) return "paused";
+  if (!s.run_state.empty()) return s.run_state;
   return s.throttled ? "throttled: " + s.throttle_reason : "";
 }
 
@@ -28,6 +29,27 @@ TerminalSink::TerminalSink(FILE* out, TerminalSinkOptions opts, MonotonicClock& 
   } else {
     bar_ = ::isatty(::fileno(out_)) == 1;
   }
+  if (bar_) SetLogLineGuard(this);
+}
+
+TerminalSink::~TerminalSink() {
+  if (bar_) SetLogLineGuard(nullptr);
+}
+
+void TerminalSink::BeforeLogLine() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!bar_drawn_) return;
+  std::fputs(kEraseLine, out_);
+  std::fflush(out_);
+}
+
+void TerminalSink::AfterLogLine() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!bar_drawn_) return;
+  // The width may have changed since: render the line again.
+  const std::string line = RenderBarLine(bar_snapshot_, Width() - 1);
+  std::fprintf(out_, "%s%s", kEraseLine, line.c_str());
+  std::fflush(out_);
 }
 
 int TerminalSink::Width() const {
@@ -56,7 +78,8 @@ void TerminalSink::Update(const ProgressSnapshot& s, bool force) {
   last_state_ = state;
   if (bar_) {
     // Keep one column free: writing the last column makes some terminals wrap.
-    std::string line = RenderBarLine(s, Width() - 1);
+    bar_snapshot_ = s;
+    const std::string line = RenderBarLine(s, Width() - 1);
     std::fprintf(out_, "%s%s", kEraseLine, line.c_str());
     bar_drawn_ = true;
   } else {
@@ -65,9 +88,13 @@ void TerminalSink::Update(const ProgressSnapshot& s, bool force) {
   std::fflush(out_);
 }
 
-void TerminalSink::OnSnapshot(const ProgressSnapshot& s) { Update(s, false); }
+void TerminalSink::OnSnapshot(const ProgressSnapshot& s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Update(s, false);
+}
 
 void TerminalSink::OnBatch(const ProgressSnapshot& s, const BatchEvent& /*e*/) {
+  std::lock_guard<std::mutex> lock(mu_);
   Update(s, false);
 }
 
@@ -79,10 +106,12 @@ void TerminalSink::OnRetry(const ProgressSnapshot& s, ErrorClass c, const Error&
 
 void TerminalSink::OnThrottle(const ProgressSnapshot& s, const std::string& /*reason*/,
                               double /*seconds*/) {
+  std::lock_guard<std::mutex> lock(mu_);
   Update(s, false);
 }
 
 void TerminalSink::OnFinish(const ProgressSnapshot& s, const Status& st) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (bar_) {
     std::fprintf(out_, "%s%s", kEraseLine, RenderBarLine(s, Width() - 1).c_str());
     bar_drawn_ = true;

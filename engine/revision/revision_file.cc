@@ -157,9 +157,9 @@ Error RevisionFile::ErrorAt(int line, std::string_view what) const {
 }
 
 const std::vector<std::string>& StepOptionKeys() {
-  static const std::vector<std::string> kKeys = {"batch-size", "workers",          "key",
-                                                 "max-rate",   "defer-indexes",    "chunked",
-                                                 "strategy",   "target-batch-time"};
+  static const std::vector<std::string> kKeys = {
+      "batch-size", "min-batch-size", "max-batch-size", "workers",          "key",
+      "max-rate",   "defer-indexes",  "chunked",        "strategy",         "target-batch-time"};
   return kKeys;
 }
 
@@ -194,10 +194,18 @@ Result<StepOptions> ParseStepOptions(std::string_view text) {
     auto bad = [&](std::string_view want) {
       return InputError(fmt::format("bad value for {}: '{}' ({})", key, value, want));
     };
-    if (key == "batch-size" || key == "workers") {
+    if (key == "batch-size" && value == "auto") {
+      o.batch_size = 0;
+    } else if (key == "batch-size" || key == "min-batch-size" || key == "max-batch-size" ||
+               key == "workers") {
       int n = 0;
-      if (!ParseInt(value, &n) || n <= 0) return bad("a positive integer");
-      (key == "batch-size" ? o.batch_size : o.workers) = n;
+      if (!ParseInt(value, &n) || n <= 0) {
+        return bad(key == "batch-size" ? "a positive integer or auto" : "a positive integer");
+      }
+      (key == "batch-size"       ? o.batch_size
+       : key == "min-batch-size" ? o.min_batch_size
+       : key == "max-batch-size" ? o.max_batch_size
+                                 : o.workers) = n;
     } else if (key == "key") {
       if (!IsIndexName(value)) return bad("an index name");
       o.key = value;

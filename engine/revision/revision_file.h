@@ -16,7 +16,9 @@ namespace sluice::revision {
 // `-- sluice:step key=value ...`: applies to the next statement only. Unset
 // options fall back to the run's flags and then to the engine defaults.
 struct StepOptions {
-  std::optional<int> batch_size;             // batch-size=N (rows, > 0)
+  std::optional<int> batch_size;             // batch-size=N (rows, > 0) or auto (0)
+  std::optional<int> min_batch_size;         // min-batch-size=N: auto sizing floor
+  std::optional<int> max_batch_size;         // max-batch-size=N: auto sizing ceiling
   std::optional<int> workers;                // workers=N (> 0)
   std::optional<std::string> key;            // key=INDEX: chunk on this unique index
   std::optional<double> max_rate;            // max-rate=ROWS/S (>= 0, 0 = unlimited)

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "engine/log.h"
@@ -83,6 +84,12 @@ ThrottleDecision CompositeThrottler::Check() {
     std::string reasons, labels;
     for (auto& e : entries_) {
       if (read_slow || e.signal->Cheap()) e.last = Read(e, now);
+      next.lock_wait_s = std::max(next.lock_wait_s, e.last.lock_wait_s);
+      if (e.last.shrink) {
+        next.shrink = true;
+        next.shrink_factor = std::min(next.shrink_factor, e.last.shrink_factor);
+        next.shrink_reason = e.last.shrink_reason;
+      }
       if (!e.last.throttle && !e.last.abort) continue;
       next.throttle = true;
       next.abort = next.abort || e.last.abort;

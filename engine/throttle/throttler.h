@@ -15,6 +15,13 @@ struct ThrottleDecision {
   bool abort = false;     // critical: stop the run cleanly
   std::string reason;     // "Threads_running=57 > 50", "replica lag 12s > 5s"
   std::string signal;     // metric label(s) of the signal(s) behind it: "load", "lag,pause"
+  // Impact on the application (lock-wait signal): the longest wait of a
+  // foreground statement on one of sluice's transactions now, and whether it
+  // is over --lock-wait-budget, so that auto-sized batches must shrink.
+  double lock_wait_s = 0;
+  bool shrink = false;
+  double shrink_factor = 0.5;  // by how much: the budget over the wait
+  std::string shrink_reason;   // "foreground lock wait 35 ms > budget 20 ms"
 };
 
 // One signal: server load, replica lag, flag file, manual pause...
@@ -40,6 +47,7 @@ struct ThrottleOptions {
   double max_rate = 0;                 // rows/s over all workers; 0: unlimited
   std::string flag_file;               // throttle while this file exists
   double check_interval_s = 1;         // how often signals are re-read
+  double lock_wait_budget_s = 0;       // --lock-wait-budget; 0: no lock-wait signal
 };
 
 // What workers ask before each batch.

@@ -3,15 +3,18 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/support/run_command.h"
+#include "tests/support/sluice_project.h"
 #include "tests/support/test_db.h"
 
 namespace sluice::testing {
@@ -154,6 +157,54 @@ TEST_F(BenchTest, BadSweepIsAnInputError) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("unknown scenario"), std::string::npos);
   EXPECT_EQ(TableCount("sluice_bench%"), 0);
+}
+
+// What the bench recommends is what `sluice upgrade` runs: the recommended
+// step line, in a revision over the bench's own table and statement, gives
+// the same batch size (every batch) and a rate within 20% of the bench's.
+TEST_F(BenchTest, RecommendedStepLineRunsAsMeasured) {
+  CommandResult r = Bench(
+      "--rows 200000 --table agree_orders --batch-sizes 2000 --workers 2 --repeat 5 "
+      "--fg-threads 0 --idle-seconds 0.2 --p99-budget 10s --keep");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto j = nlohmann::json::parse(ReadFile(out_ / "results.json"));
+  ASSERT_EQ(j["configs"].size(), 1u);
+  const std::string line = j["configs"][0]["step_line"].get<std::string>();
+  const double bench_rate = j["configs"][0]["rows_per_s"].get<double>();
+  EXPECT_EQ(line, "-- sluice:step batch-size=2000 workers=2");
+  EXPECT_NE(r.output.find(line), std::string::npos) << r.output;
+
+  SluiceProject project;
+  // Five runs of the bench's statement, as the bench's five: the medians are
+  // compared (the machine is shared and noisy).
+  std::string up_sql;
+  for (int i = 0; i < 5; ++i) {
+    up_sql += line + "\nUPDATE agree_orders SET total_cents = price_cents * quantity + " +
+              std::to_string(100 + i) + ";\n";
+  }
+  project.AddRevision("aaaa", "", up_sql);
+  CommandResult up = project.Run(dsn_string(), "upgrade head --progress json --control-socket none");
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  int batches = 0;  // progress lines of the data step
+  std::vector<double> rates;
+  for (const std::string& l : Split(up.output, '\n')) {
+    if (l.empty() || l[0] != '{') continue;
+    auto e = nlohmann::json::parse(l);
+    if (e["event"] == "progress" && e["step_kind"] == "data") {
+      ++batches;
+      EXPECT_EQ(e["batch_size"].get<int>(), 2000) << l;
+      EXPECT_EQ(e["batch_mode"].get<std::string>(), "fixed") << l;
+    }
+    if (e["event"] == "finish") rates.push_back(e["rows_per_s"].get<double>());
+  }
+  ASSERT_EQ(rates.size(), 5u) << up.output;
+  std::sort(rates.begin(), rates.end());
+  const double upgrade_rate = rates[2];
+  EXPECT_GE(batches, 1);
+  std::cout << "bench " << bench_rate << " rows/s, upgrade " << upgrade_rate << " rows/s\n";
+  EXPECT_NEAR(upgrade_rate, bench_rate, bench_rate * 0.2)
+      << "bench " << bench_rate << " rows/s, upgrade " << upgrade_rate << " rows/s";
+  Exec("DROP TABLE IF EXISTS agree_orders");
 }
 
 }  // namespace

@@ -214,5 +214,35 @@ TEST_F(ProgressMetricsTest, RealPrometheusIngestsTheMetrics) {
                       << last;
 }
 
+// The batch-size mode and the lock-wait controller's state, as exposed.
+TEST(MetricsExporterTest, BatchModeAndForegroundLockWait) {
+  auto exporter = MetricsExporter::Start("127.0.0.1:0");
+  ASSERT_TRUE(exporter.ok()) << exporter.error().message;
+  const std::string addr = (*exporter)->Address();
+  const int port = std::stoi(addr.substr(addr.rfind(':') + 1));
+  ProgressReporter progress;
+  progress.AddSink(*exporter);
+  ProgressSnapshot s;
+  s.revision = "r";
+  s.step = 1;
+  s.table = "t";
+  s.batch_size = 2500;
+  s.batch_mode = "auto";
+  s.foreground_lock_wait_s = 0.035;
+  s.sizing_reason = "foreground lock wait 35 ms > budget 20 ms";
+  progress.Snapshot(s);
+  const std::string text = HttpGet("127.0.0.1", port, "/metrics");
+  const std::string l = "{revision=\"r\",step=\"1\",table=\"t\"}";
+  EXPECT_EQ(Samples(text, "sluice_batch_size_rows")[l], 2500) << text;
+  auto mode = Samples(text, "sluice_batch_size_mode");
+  EXPECT_EQ(mode["{mode=\"auto\",revision=\"r\",step=\"1\",table=\"t\"}"], 1) << text;
+  EXPECT_EQ(mode["{mode=\"fixed\",revision=\"r\",step=\"1\",table=\"t\"}"], 0) << text;
+  EXPECT_DOUBLE_EQ(Samples(text, "sluice_foreground_lock_wait_seconds")[l], 0.035) << text;
+  EXPECT_EQ(Samples(text, "sluice_batch_size_limited")
+                ["{reason=\"lock-wait\",revision=\"r\",step=\"1\",table=\"t\"}"],
+            1)
+      << text;
+}
+
 }  // namespace
 }  // namespace sluice

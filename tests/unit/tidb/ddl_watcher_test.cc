@@ -156,7 +156,7 @@ TEST_F(DdlWatcherTest, ThrottlerPausesAndResumes) {
   s.On(kJobSql, Jobs({Job("running", 200)}));
   DdlWatcher w = Make();
   SwitchThrottler th;
-  th.decision = {true, false, "Threads_running=80 > 50", "load"};
+  th.decision = {true, false, "Threads_running=80 > 50", "load", 0, false, 0.5, ""};
   EXPECT_EQ(Poll(w, 0, &th), WatchPhase::kActive);
   EXPECT_TRUE(w.paused_by_us());
   EXPECT_TRUE(w.snapshot().throttled);
@@ -225,7 +225,7 @@ TEST_F(DdlWatcherTest, CriticalThrottleAbortsAndCancels) {
   s.On(kJobSql, Jobs({Job("running", 500)}));
   DdlWatcher w = Make();
   SwitchThrottler th;
-  th.decision = {true, true, "Threads_running=500 > 200 for 10s", "load"};
+  th.decision = {true, true, "Threads_running=500 > 200 for 10s", "load", 0, false, 0.5, ""};
   Poll(w, 0, &th);
   EXPECT_TRUE(control.aborted());
   EXPECT_EQ(control.abort_reason(), "Threads_running=500 > 200 for 10s");

@@ -115,6 +115,35 @@ TEST(PlanRevision, RequestsMergeStepOptionsOverRunDefaults) {
   EXPECT_EQ(schema.options.batch_size, 2000);
 }
 
+TEST(PlanRevision, BatchSizeIsAutoOnlyWhenNoSizeIsGiven) {
+  auto p = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n"
+                              "UPDATE t SET a = 1;\n"
+                              "-- sluice:step batch-size=auto max-batch-size=900\n"
+                              "UPDATE t SET a = 2;\n"
+                              "-- sluice:step batch-size=700\n"
+                              "UPDATE t SET a = 3;\n"),
+                        Direction::kUp);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  RunDefaults none;
+  EXPECT_EQ(MakeDataStepRequest(*p, p->steps[0], none).options.batch_size, kAutoBatchSize);
+  RunDefaults fixed;
+  fixed.batch_size = 300;
+  fixed.min_batch_size = 40;
+  fixed.target_batch_time = 0.05;
+  DataStepOptions first = MakeDataStepRequest(*p, p->steps[0], fixed).options;
+  EXPECT_EQ(first.batch_size, 300) << "--batch-size N is a fixed size";
+  EXPECT_EQ(first.min_batch_size, 40);
+  EXPECT_DOUBLE_EQ(first.target_batch_seconds, 0.05);
+  DataStepOptions second = MakeDataStepRequest(*p, p->steps[1], fixed).options;
+  EXPECT_EQ(second.batch_size, kAutoBatchSize) << "the step's batch-size=auto wins";
+  EXPECT_EQ(second.max_batch_size, 900);
+  EXPECT_EQ(MakeDataStepRequest(*p, p->steps[2], none).options.batch_size, 700);
+  auto bad = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n"
+                                "-- sluice:step min-batch-size=10\nCREATE TABLE u (a INT);\n"),
+                          Direction::kUp);
+  EXPECT_FALSE(bad.ok());
+}
+
 // A dialect that cannot plan anything: offline rendering falls back to the
 // statements as written.
 class NoPlanDialect : public Dialect {

@@ -80,5 +80,20 @@ TEST(ProgressFormatTest, PlainLine) {
             "batch 1,000  workers 4");
 }
 
+TEST(ProgressFormatTest, ModeRunStateAndSizingReason) {
+  ProgressSnapshot s = Sample();
+  s.batch_mode = "fixed";
+  s.run_state = "pausing";
+  s.sizing_reason = "foreground lock wait 35 ms > budget 20 ms";
+  const std::string line = RenderPlainLine(s);
+  EXPECT_NE(line.find("batch 1,000 fixed"), std::string::npos) << line;
+  EXPECT_NE(line.find("smaller: foreground lock wait 35 ms > budget 20 ms"), std::string::npos);
+  EXPECT_NE(line.find("pausing..."), std::string::npos) << line;
+  EXPECT_EQ(line.find("PAUSED"), std::string::npos) << "not paused while batches run";
+  s.run_state = "paused";
+  s.paused = true;
+  EXPECT_NE(RenderPlainLine(s).find("PAUSED"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sluice

@@ -107,7 +107,8 @@ TEST(RevisionFile, UnknownDirective) {
 
 TEST(RevisionFile, UnknownAndBadStepOptions) {
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step batchsize=5\nSELECT 1;"),
-            "v/a.sql:3: unknown step option 'batchsize' (known: batch-size, workers, key, "
+            "v/a.sql:3: unknown step option 'batchsize' (known: batch-size, min-batch-size, "
+            "max-batch-size, workers, key, "
             "max-rate, defer-indexes, chunked, strategy, target-batch-time)");
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step workers=0\nSELECT 1;"),
             "v/a.sql:3: bad value for workers: '0' (a positive integer)");
@@ -134,6 +135,14 @@ TEST(RevisionFile, StepOptionValues) {
   auto t = ParseStepOptions("target-batch-time=2s");
   ASSERT_TRUE(t.ok());
   EXPECT_DOUBLE_EQ(*t->target_batch_time, 2);
+  auto b = ParseStepOptions("batch-size=auto min-batch-size=50 max-batch-size=8000");
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(b->batch_size, 0) << "auto";
+  EXPECT_EQ(b->min_batch_size, 50);
+  EXPECT_EQ(b->max_batch_size, 8000);
+  EXPECT_EQ(ParseStepOptions("batch-size=1000")->batch_size, 1000);
+  EXPECT_FALSE(ParseStepOptions("batch-size=0").ok());
+  EXPECT_FALSE(ParseStepOptions("min-batch-size=auto").ok());
 }
 
 TEST(RevisionFile, UnterminatedQuote) {

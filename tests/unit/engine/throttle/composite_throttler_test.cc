@@ -25,8 +25,8 @@ class ScriptedSignal : public ThrottleSignal {
     if (fail) return RuntimeError("connection refused");
     return next;
   }
-  void Hold(const std::string& reason) { next = {true, false, reason, ""}; }
-  void Critical(const std::string& reason) { next = {true, true, reason, ""}; }
+  void Hold(const std::string& reason) { next = {true, false, reason, "", 0, false, 0.5, ""}; }
+  void Critical(const std::string& reason) { next = {true, true, reason, "", 0, false, 0.5, ""}; }
   void Clear() { next = {}; }
 
   ThrottleDecision next;
