@@ -222,6 +222,7 @@ Command MakeTestCommand() {
     o.add_options()("allow-multiple-heads", po::bool_switch(), "do not fail on several heads")(
         "junit", po::value<std::string>(), "write a JUnit XML report to FILE");
   };
+  c.default_log_level = "warn";
   c.run = RunTest;
   return c;
 }

@@ -73,6 +73,9 @@ struct Command {
   // Commands that have sub-commands or free-form args accept any positionals.
   size_t min_args = 0;
   size_t max_args = 0;
+  // The log level when --log-level is not given (a report-style command
+  // keeps the steps' info lines out of its report).
+  std::string default_log_level = "info";
 };
 
 // Every command, in `--help` order (cli/commands.cc).

@@ -240,7 +240,8 @@ int Main(int argc, char** argv) {
   GlobalOptions& g = ctx.global;
   g.dsn = ctx.Get<std::string>("dsn", "");
   g.dialect = ctx.Get<std::string>("dialect", "auto");
-  g.log_level = ctx.Get<std::string>("log-level", "info");
+  g.log_level = ctx.vm["log-level"].defaulted() ? cmd->default_log_level
+                                                : ctx.Get<std::string>("log-level", "info");
   g.log_json = ctx.Get<bool>("log-json", false);
   g.db_port = ctx.Get<int>("db-port", 3307);
   g.db_dir = ctx.Get<std::string>("db-dir", ".sluice/db");

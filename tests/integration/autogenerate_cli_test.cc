@@ -390,6 +390,8 @@ TEST_F(Autogenerate, StairwayPassesOnASoundProjectAndWritesJunit) {
       << differs.output;
   EXPECT_NE(differs.output.find("table items: drop column qty"), std::string::npos)
       << differs.output;
+  // Without --log-level the report is not buried under the steps' info lines.
+  EXPECT_EQ(differs.output.find(" info "), std::string::npos) << differs.output;
 }
 
 TEST_F(Autogenerate, StairwayNamesTheRevisionWhoseDownDoesNotUndoItsUp) {
