@@ -72,6 +72,7 @@ int RunAlter(CommandContext& ctx) {
   auto plan = dialect->PlanSchemaChange(sessions, req, /*offline=*/false);
   if (!plan.ok()) return Fail(plan.error());
   Status st = (*plan)->Run(control, progress);
+  progress.FinishOpenStep(st);
   if (!st.ok()) {
     Error e = st.error();
     if (control.stopping()) e.exit = ExitCode::kAborted;

@@ -248,7 +248,9 @@ Status Runner::RunSchemaStep(RunState& run, const plan::RevisionPlan& p, const p
     return change.error();
   }
   spdlog::debug("  strategy {}: {}", (*change)->Strategy(), (*change)->Reason());
-  return (*change)->Run(control_, progress_);
+  Status st = (*change)->Run(control_, progress_);
+  progress_.FinishOpenStep(st);
+  return st;
 }
 
 Status Runner::RunDataStepOf(RunState& run, const plan::RevisionPlan& p, const plan::Step& step) {

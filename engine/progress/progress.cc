@@ -30,18 +30,21 @@ void ProgressReporter::AddSink(std::shared_ptr<ProgressSink> sink) {
 void ProgressReporter::Snapshot(const ProgressSnapshot& s) {
   std::lock_guard<std::mutex> lock(mu_);
   latest_ = s;
+  step_open_ = true;
   for (auto& sink : sinks_) sink->OnSnapshot(s);
 }
 
 void ProgressReporter::Batch(const ProgressSnapshot& s, const BatchEvent& e) {
   std::lock_guard<std::mutex> lock(mu_);
   latest_ = s;
+  step_open_ = true;
   for (auto& sink : sinks_) sink->OnBatch(s, e);
 }
 
 void ProgressReporter::Retry(const ProgressSnapshot& s, ErrorClass c, const Error& e) {
   std::lock_guard<std::mutex> lock(mu_);
   latest_ = s;
+  step_open_ = true;
   for (auto& sink : sinks_) sink->OnRetry(s, c, e);
 }
 
@@ -49,13 +52,25 @@ void ProgressReporter::Throttle(const ProgressSnapshot& s, const std::string& re
                                 double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   latest_ = s;
+  step_open_ = true;
   for (auto& sink : sinks_) sink->OnThrottle(s, reason, seconds);
 }
 
 void ProgressReporter::Finish(const ProgressSnapshot& s, const Status& st) {
   std::lock_guard<std::mutex> lock(mu_);
   latest_ = s;
+  step_open_ = false;
   for (auto& sink : sinks_) sink->OnFinish(s, st);
+}
+
+void ProgressReporter::FinishOpenStep(const Status& st) {
+  ProgressSnapshot s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!step_open_) return;
+    s = latest_;
+  }
+  Finish(s, st);
 }
 
 ProgressSnapshot ProgressReporter::Latest() const {

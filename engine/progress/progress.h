@@ -75,10 +75,14 @@ class ProgressReporter {
   void Retry(const ProgressSnapshot& s, ErrorClass c, const Error& e);
   void Throttle(const ProgressSnapshot& s, const std::string& reason, double seconds);
   void Finish(const ProgressSnapshot& s, const Status& st);
+  // Finishes the latest step if its code published snapshots but no Finish
+  // (a change the server makes in one statement), so the bar ends there.
+  void FinishOpenStep(const Status& st);
   ProgressSnapshot Latest() const;
 
  private:
   mutable std::mutex mu_;
+  bool step_open_ = false;  // a snapshot since the last Finish
   std::vector<std::shared_ptr<ProgressSink>> sinks_;
   ProgressSnapshot latest_;
 };

@@ -4,6 +4,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+
+#include "engine/progress/progress.h"
 
 namespace sluice {
 namespace {
@@ -113,6 +116,28 @@ TEST(TerminalSinkTest, FailedStepSaysWhy) {
   sink.OnFinish(At(300), Status(RuntimeError("aborted by operator")));
   EXPECT_NE(out.text().find("step 1 data items stopped after 300 rows: aborted by operator"),
             std::string::npos);
+}
+
+// A schema step the server runs in one statement publishes snapshots but no
+// Finish: the Runner's FinishOpenStep ends its bar once, and later log lines
+// no longer redraw it.
+TEST(TerminalSinkTest, FinishOpenStepEndsALingeringBarOnce) {
+  Capture out;
+  FakeClock clock;
+  auto sink = std::make_shared<TerminalSink>(
+      out.file(), TerminalSinkOptions{.mode = "bar", .bar_interval_s = 0.1, .width = 120}, clock);
+  ProgressReporter reporter;
+  reporter.AddSink(sink);
+  ProgressSnapshot s = At(0);
+  s.step_kind = "schema";
+  reporter.Snapshot(s);
+  reporter.FinishOpenStep(Status::Ok());
+  reporter.FinishOpenStep(Status::Ok());
+  const std::string finished = out.text();
+  EXPECT_EQ(Count(finished, "done: 0 rows"), 1u) << finished;
+  sink->BeforeLogLine();
+  sink->AfterLogLine();
+  EXPECT_EQ(out.text(), finished) << "a finished step's bar was redrawn after a log line";
 }
 
 }  // namespace
