@@ -77,10 +77,10 @@ int RunAlter(CommandContext& ctx) {
     if (control.stopping()) e.exit = ExitCode::kAborted;
     return Fail(e);
   }
-  // Done: forget the shadow copy's swap marker (a later alter of this table
-  // must not take it for its own).
+  // Done: forget the shadow copy's markers (a later alter of this table must
+  // not take them for its own).
   (void)conn->Exec(fmt::format(
-      "DELETE FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq = -1",
+      "DELETE FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq < 0",
       sql::QuoteString(req.revision), req.step_index));
   spdlog::info("alter {}: done ({})", ctx.args[0], (*plan)->Strategy());
   return 0;

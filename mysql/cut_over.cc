@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <thread>
 
 #include "engine/log.h"
 #include "engine/sql/quote.h"
@@ -11,10 +13,75 @@
 namespace sluice::mysql {
 namespace {
 
+using sql::QuoteIdent;
+using sql::QuoteString;
 using sql::QuoteTable;
 
 constexpr int kLockWaitTimeout = 1205;
 constexpr int kDeadlock = 1213;
+constexpr int kRenameExtraWaitS = 10;
+constexpr const char* kSentryColumn = "sluice_cut_over_sentry";
+constexpr const char* kSentryComment = "sluice cut-over sentry: nothing swapped yet";
+constexpr const char* kWaitingForMdl = "Waiting for table metadata lock";
+
+Status SetLockWait(Session& s, int seconds) {
+  return s.Exec(fmt::format("SET SESSION lock_wait_timeout = {}", seconds)).status();
+}
+
+Result<std::string> ConnectionId(Session& s) {
+  SLUICE_ASSIGN(ResultSet rs, s.Query("SELECT CONNECTION_ID()"));
+  if (rs.rows.empty()) return RuntimeError("SELECT CONNECTION_ID(): no row");
+  return rs.rows[0][0].value_or("0");
+}
+
+// Whether connection `id` waits for a metadata lock (B's RENAME behind A).
+Result<bool> RenameQueued(Session& s, const std::string& id) {
+  for (int i = 0; i < 200; ++i) {
+    SLUICE_ASSIGN(ResultSet rs, s.Query(fmt::format(
+                                    "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE "
+                                    "ID = {} AND STATE = {}",
+                                    id, QuoteString(kWaitingForMdl))));
+    if (!rs.rows.empty() && rs.rows[0][0].value_or("0") != "0") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+bool IsDdl(const std::string& statement) {
+  size_t i = 0;
+  for (;;) {  // skip blanks and /* comments */
+    while (i < statement.size() && std::isspace(static_cast<unsigned char>(statement[i]))) ++i;
+    if (statement.compare(i, 2, "/*") != 0) break;
+    size_t end = statement.find("*/", i + 2);
+    if (end == std::string::npos) return false;
+    i = end + 2;
+  }
+  std::string word;
+  while (i < statement.size() && std::isalpha(static_cast<unsigned char>(statement[i]))) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(statement[i++])));
+  }
+  for (const char* ddl : {"ALTER", "CREATE", "DROP", "RENAME", "TRUNCATE", "OPTIMIZE", "REPAIR"}) {
+    if (word == ddl) return true;
+  }
+  return false;
+}
+
+// A DDL of another session waiting for a metadata lock while A holds the
+// tables: it may be queued ahead of B's RENAME. Any table counts (the
+// processlist does not say which lock a session waits for); the attempt is
+// simply retried. Needs PROCESS to see other users' sessions.
+std::string DdlQueuedAhead(Session& s, const std::string& own_id, const std::string& renamer_id) {
+  auto rs = s.Query(fmt::format(
+      "SELECT ID, INFO FROM information_schema.PROCESSLIST WHERE ID NOT IN ({}, {}) AND STATE = "
+      "{} AND INFO IS NOT NULL",
+      own_id, renamer_id, QuoteString(kWaitingForMdl)));
+  if (!rs.ok()) return "";
+  for (const auto& row : rs->rows) {
+    std::string info = row[1].value_or("");
+    if (IsDdl(info)) return fmt::format("connection {}: {}", row[0].value_or("?"), info);
+  }
+  return "";
+}
 
 std::string JoinSql(const std::vector<std::string>& stmts) {
   std::string out;
@@ -35,13 +102,12 @@ std::vector<std::string> CleanUpSql(const ShadowNames& n) {
   return out;
 }
 
-Status ExecWithShortLock(Session& s, const std::string& sql, const CutOverOptions& opts,
-                         RunControl& control, const std::string& what) {
-  SLUICE_TRY(s.Exec(fmt::format("SET SESSION lock_wait_timeout = {}", opts.lock_wait_timeout_s)));
+Status RetryLockWaits(const CutOverOptions& opts, RunControl& control, const std::string& what,
+                      const std::function<Status()>& attempt_fn) {
   int backoff = opts.backoff_ms;
   Error last;
   for (int attempt = 1; attempt <= opts.attempts; ++attempt) {
-    auto r = s.Exec(sql);
+    Status r = attempt_fn();
     if (r.ok()) return Status::Ok();
     last = r.error();
     if (last.code != kLockWaitTimeout && last.code != kDeadlock) return last;
@@ -64,9 +130,66 @@ Status ExecWithShortLock(Session& s, const std::string& sql, const CutOverOption
   return e;
 }
 
-Status CutOver(Session& s, const ShadowNames& n, const CutOverOptions& opts, RunControl& control) {
-  SLUICE_TRY(
-      ExecWithShortLock(s, CutOverSql(n), opts, control, "cut-over of " + QuoteTable(n.table)));
+Status ExecWithShortLock(Session& s, const std::string& sql, const CutOverOptions& opts,
+                         RunControl& control, const std::string& what) {
+  SLUICE_TRY(SetLockWait(s, opts.lock_wait_timeout_s));
+  return RetryLockWaits(opts, control, what, [&] { return s.Exec(sql).status(); });
+}
+
+std::string CreateSentrySql(const ShadowNames& n) {
+  return fmt::format("CREATE TABLE IF NOT EXISTS {} ({} INT NULL) ENGINE=InnoDB COMMENT={}",
+                     QuoteTable(n.old), QuoteIdent(kSentryColumn), QuoteString(kSentryComment));
+}
+
+Result<bool> IsSentry(Session& s, const ShadowNames& n) {
+  SLUICE_ASSIGN(ResultSet rs,
+                s.Query(fmt::format("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE "
+                                    "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+                                    QuoteString(n.old.schema), QuoteString(n.old.name))));
+  return !rs.rows.empty() && rs.rows[0][0].value_or("") == kSentryComment;
+}
+
+Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
+               const CutOverOptions& opts, RunControl& control, const CutOverCheck& check) {
+  SLUICE_ASSIGN(std::unique_ptr<Session> renamer, sessions.Open());
+  SLUICE_ASSIGN(std::string renamer_id, ConnectionId(*renamer));
+  SLUICE_ASSIGN(std::string own_id, ConnectionId(s));
+  // B only ever waits for A, who holds the lock for milliseconds.
+  SLUICE_TRY(SetLockWait(*renamer, opts.lock_wait_timeout_s + kRenameExtraWaitS));
+  SLUICE_TRY(SetLockWait(s, opts.lock_wait_timeout_s));
+  SLUICE_TRY(s.Exec(CreateSentrySql(n)));
+  Status done = RetryLockWaits(opts, control, "cut-over of " + QuoteTable(n.table), [&]() -> Status {
+    SLUICE_TRY(s.Exec(CreateSentrySql(n)));  // a failed attempt may have dropped it
+    SLUICE_TRY(s.Exec(fmt::format("LOCK TABLES {} WRITE, {} WRITE, {} WRITE", QuoteTable(n.table),
+                                  QuoteTable(n.shadow), QuoteTable(n.old))));
+    Status verified = check(s);
+    if (!verified.ok()) {
+      (void)s.Exec("UNLOCK TABLES");
+      return verified;
+    }
+    Status renamed;
+    std::thread rename([&] { renamed = renamer->Exec(CutOverSql(n)).status(); });
+    auto waiting = RenameQueued(s, renamer_id);
+    std::string ahead = waiting.ok() && *waiting ? DdlQueuedAhead(s, own_id, renamer_id) : "";
+    bool go = waiting.ok() && *waiting && ahead.empty();
+    // Without the sentry dropped, B's RENAME fails (1050) as soon as A unlocks.
+    if (go) go = s.Exec("DROP TABLE " + QuoteTable(n.old)).ok();
+    (void)s.Exec("UNLOCK TABLES");
+    rename.join();
+    if (go) return renamed;
+    Error e = RuntimeError(
+        !ahead.empty() ? "another session's DDL is queued for the table: " + ahead
+        : !waiting.ok() ? waiting.error().message
+                        : std::string("the RENAME did not reach the lock queue in time"));
+    e.code = kLockWaitTimeout;  // retried like a lock wait
+    return e;
+  });
+  if (!done.ok()) {
+    (void)s.Exec("UNLOCK TABLES");
+    auto sentry = IsSentry(s, n);
+    if (sentry.ok() && *sentry) (void)s.Exec("DROP TABLE IF EXISTS " + QuoteTable(n.old));
+    return done;
+  }
   spdlog::info("cut-over: {} is now the altered table; the original is {}", QuoteTable(n.table),
                QuoteTable(n.old));
   return Status::Ok();

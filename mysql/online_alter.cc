@@ -357,6 +357,7 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   copy_opts.keep_old_table = req.options.keep_old_table;
   copy_opts.cut_over = tuning.cut_over;
   copy_opts.checksum = tuning.checksum;
+  copy_opts.ddl_check_interval = tuning.ddl_check_interval;
 
   if (offline) {
     SLUICE_ASSIGN(ShadowNames names, MakeShadowNames(req.table));
@@ -395,6 +396,11 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   }
   TableInfo table = std::move(inspected).value();
   SLUICE_ASSIGN(ShadowNames names, MakeShadowNames(r.table));
+  SLUICE_ASSIGN(bool sentry, IsSentry(*s, names));
+  if (sentry) {  // a run killed in its cut-over: nothing was swapped
+    spdlog::info("dropping the cut-over sentry {} of an interrupted run", QuoteTable(names.old));
+    SLUICE_TRY(s->Exec("DROP TABLE IF EXISTS " + QuoteTable(names.old)));
+  }
   SLUICE_ASSIGN(bool swapped, InterruptedSwap(*s, r.table, spec, names));
   if (!swapped) {
     SLUICE_ASSIGN(swapped, SwapRecorded(*s, r, names));

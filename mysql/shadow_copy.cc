@@ -15,6 +15,7 @@
 #include "engine/sql/quote.h"
 #include "engine/state/checkpoint_store.h"
 #include "engine/throttle/throttler.h"
+#include "mysql/child_control.h"
 #include "mysql/triggers.h"
 
 namespace sluice::mysql {
@@ -27,6 +28,9 @@ using sql::QuoteTable;
 constexpr int kDuplicateEntry = 1062;
 constexpr int kDuplicateKeyName = 1061;  // ER_DUP_KEYNAME
 constexpr const char* kCheckpointTable = "sluice_checkpoint";
+// sluice_checkpoint rows of the step itself: -1 the swap marker, -2 the
+// original's definition the shadow was made from.
+constexpr int kBaselineSeq = -2;
 
 bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -209,7 +213,8 @@ std::vector<std::string> ShadowCopy::OfflineSql() const {
                   QuoteTable(names_.shadow), QuoteTable(names_.table)),
       fmt::format("-- ALTER TABLE {} ADD <deferred indexes>, ALGORITHM=INPLACE, LOCK=NONE",
                   QuoteTable(names_.shadow)),
-      "-- chunked checksum of both tables, then:",
+      "-- chunked checksum of both tables, then, while another session holds LOCK TABLES on both "
+      "and a sentry table named " + QuoteTable(names_.old) + " and finds the definitions unchanged:",
       CutOverSql(names_),
   };
   for (const auto& s : DropTriggerSql(names_)) out.push_back(s);
@@ -232,9 +237,17 @@ void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase, u
 
 Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   spdlog::info("{}: strategy copy ({})", QuoteTable(names_.table), reason_);
-  Status st = RunSteps(control, progress);
+  ChildControl copy_control(control);
+  Status st = RunSteps(copy_control.control(), progress);
+  if (guard_) guard_->Unwatch();
   if (st.ok() || swapped_) return st;
-  if (control.stopping() && !control.aborted()) {
+  st = GuardedError(st);
+  // A stop from inside the copy (critical load) is the run's.
+  RunControl& inner = copy_control.control();
+  if (inner.aborted() && !control.aborted() && !ddl_failed_) {
+    control.RequestAbort(inner.abort_reason());
+  }
+  if (control.stopping() && !control.aborted() && !ddl_failed_) {
     spdlog::warn(
         "stopped: {} and the triggers stay in place; run the same alter again to "
         "resume the copy from its checkpoint",
@@ -245,6 +258,9 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   if (!s.ok()) return st;
   if (!checkpoint_key_.empty())
     (void)CheckpointStore::Clear(**s, kCheckpointTable, checkpoint_key_);
+  (void)s->get()->Exec(fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND seq = {}",
+                                   QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
+                                   req_.step_index, kBaselineSeq));
   Status cleaned = CleanUpShadow(**s, names_, opts_.cut_over);
   if (!cleaned.ok()) {
     Error e = st.error();
@@ -256,6 +272,7 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
 
 Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions_.Open());
+  SLUICE_TRY(TakeBaseline(*s));
   if (!opts_.resume) {
     SLUICE_TRY(CreateShadow(*s));
   } else {
@@ -264,12 +281,19 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_TRY(PlanCopy(*s));
   SLUICE_TRY(DeferIndexes(*s));
   SLUICE_TRY(EnsureTriggers(*s, control));
+  SLUICE_TRY(StartGuard(*s, control));
   SLUICE_TRY(PickCheckpointKey(*s));
   SLUICE_TRY(CopyRows(control, progress));
   SLUICE_TRY(IndexAndVerify(*s, control, progress));
   SLUICE_TRY(WaitForCutOver(control, progress));
   Publish(progress, "cut-over", table_.estimated_rows);
-  SLUICE_TRY(CutOver(*s, names_, opts_.cut_over, control));
+  // The guard's last check is the cut-over's own, made with the tables locked.
+  guard_->Unwatch();
+  if (!guard_->change().empty()) return DdlFailure(guard_->change());
+  SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, [this](Session& locked) -> Status {
+    SLUICE_ASSIGN(std::string change, guard_->Check(locked));
+    return change.empty() ? Status::Ok() : DdlFailure(change);
+  }));
   swapped_ = true;
   // Until the caller records this step as done, a rerun must know that the
   // swap happened, also once the clean-up below has dropped _t_old: a marker
@@ -284,6 +308,67 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_TRY(CheckpointStore::Clear(*s, kCheckpointTable, checkpoint_key_));
   Publish(progress, "done", table_.estimated_rows);
   return Status::Ok();
+}
+
+Status ShadowCopy::TakeBaseline(Session& s) {
+  SLUICE_ASSIGN(std::optional<TableDefinition> now, ReadTableDefinition(s, names_.table));
+  if (!now) return InputError("no such table " + QuoteTable(names_.table));
+  CheckpointStore store(kCheckpointTable, req_.revision, req_.step_index);
+  SLUICE_TRY(store.EnsureTable(s));
+  if (opts_.resume) {
+    // The definition a stopped run made its shadow from, if it recorded it.
+    SLUICE_ASSIGN(ResultSet rs, s.Query(fmt::format(
+                                    "SELECT lo_key, hi_key FROM {} WHERE revision = {} AND step "
+                                    "= {} AND seq = {}",
+                                    QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
+                                    req_.step_index, kBaselineSeq)));
+    TableDefinition then = *now;
+    if (!rs.rows.empty()) then = {rs.rows[0][0].value_or(""), rs.rows[0][1].value_or("")};
+    std::string change = DescribeDefinitionChange(then, *now);
+    if (change.empty()) {
+      baseline_ = then;
+      return Status::Ok();
+    }
+    spdlog::warn("{} changed while the copy was stopped ({}): starting the copy afresh",
+                 QuoteTable(names_.table), change);
+    SLUICE_TRY(CleanUpShadow(s, names_, opts_.cut_over));
+    opts_.resume = false;
+  }
+  baseline_ = *now;
+  SLUICE_TRY(s.Exec(fmt::format(
+      "REPLACE INTO {} (revision, step, seq, kind, lo_key, hi_key) VALUES ({}, {}, {}, "
+      "'definition', {}, {})",
+      QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index, kBaselineSeq,
+      QuoteString(baseline_.body), QuoteString(baseline_.table_id))));
+  return Status::Ok();
+}
+
+Status ShadowCopy::StartGuard(Session& s, RunControl& control) {
+  SLUICE_ASSIGN(std::string shadow, ShowCreate(s, names_.shadow));
+  guard_ = std::make_unique<DdlGuard>(names_, baseline_, ShapeWithoutIndexes(shadow),
+                                      opts_.cut_over);
+  // What happened between the baseline and the triggers: no trigger saw it.
+  SLUICE_ASSIGN(std::string change, guard_->Check(s));
+  if (!change.empty()) return DdlFailure(change);
+  guard_->Watch(sessions_, control, opts_.ddl_check_interval);
+  return Status::Ok();
+}
+
+Status ShadowCopy::DdlFailure(const std::string& change) {
+  ddl_failed_ = true;
+  return guard_->ChangeError(change);
+}
+
+Status ShadowCopy::GuardedError(const Status& st) {
+  if (!guard_ || ddl_failed_) return st;
+  if (!guard_->change().empty()) return DdlFailure(guard_->change());
+  // The copy may meet the change before the guard does (a dropped column
+  // fails its SELECT): name the change, not its symptom.
+  auto s = sessions_.Open();
+  if (!s.ok()) return st;
+  auto change = guard_->Check(**s);
+  if (!change.ok() || change->empty()) return st;
+  return DdlFailure(*change);
 }
 
 Status ShadowCopy::CreateShadow(Session& s) {
