@@ -8,7 +8,7 @@ ChildControl::ChildControl(RunControl& parent) : parent_(parent) {
   Relay();  // start in the parent's state
   relay_ = std::thread([this] {
     while (!done_.load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
       Relay();
     }
   });

@@ -66,11 +66,18 @@ bool IsDdl(const std::string& statement) {
   return false;
 }
 
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 // A DDL of another session waiting for a metadata lock while A holds the
-// tables: it may be queued ahead of B's RENAME. Any table counts (the
-// processlist does not say which lock a session waits for); the attempt is
-// simply retried. Needs PROCESS to see other users' sessions.
-std::string DdlQueuedAhead(Session& s, const std::string& own_id, const std::string& renamer_id) {
+// tables: it may be queued ahead of B's RENAME. The processlist does not say
+// which lock a session waits for, so any DDL whose text names the table (or
+// its shadow) counts; the attempt is simply retried. Needs PROCESS to see
+// other users' sessions.
+std::string DdlQueuedAhead(Session& s, const ShadowNames& n, const std::string& own_id,
+                           const std::string& renamer_id) {
   auto rs = s.Query(fmt::format(
       "SELECT ID, INFO FROM information_schema.PROCESSLIST WHERE ID NOT IN ({}, {}) AND STATE = "
       "{} AND INFO IS NOT NULL",
@@ -78,7 +85,10 @@ std::string DdlQueuedAhead(Session& s, const std::string& own_id, const std::str
   if (!rs.ok()) return "";
   for (const auto& row : rs->rows) {
     std::string info = row[1].value_or("");
-    if (IsDdl(info)) return fmt::format("connection {}: {}", row[0].value_or("?"), info);
+    std::string text = Lower(info);
+    bool names_ours = text.find(Lower(n.table.name)) != std::string::npos ||
+                      text.find(Lower(n.shadow.name)) != std::string::npos;
+    if (IsDdl(info) && names_ours) return fmt::format("connection {}: {}", row[0].value_or("?"), info);
   }
   return "";
 }
@@ -170,7 +180,7 @@ Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
     Status renamed;
     std::thread rename([&] { renamed = renamer->Exec(CutOverSql(n)).status(); });
     auto waiting = RenameQueued(s, renamer_id);
-    std::string ahead = waiting.ok() && *waiting ? DdlQueuedAhead(s, own_id, renamer_id) : "";
+    std::string ahead = waiting.ok() && *waiting ? DdlQueuedAhead(s, n, own_id, renamer_id) : "";
     bool go = waiting.ok() && *waiting && ahead.empty();
     // Without the sentry dropped, B's RENAME fails (1050) as soon as A unlocks.
     if (go) go = s.Exec("DROP TABLE " + QuoteTable(n.old)).ok();
