@@ -150,12 +150,13 @@ TEST_F(DdlFaultTest, KillInTheCutOverThenRerun) {
   SluiceProject p;
   auto holder = NewConnection();
   auto child = StartSluice(p, {"alter", "orders", "MODIFY COLUMN customer_id BIGINT NOT NULL",
-                               "--progress", "none"});
+                               "--postpone-cut-over", "--progress", "none"});
   ASSERT_NE(child, nullptr);
-  // Hold orders open from the checksum on: the cut-over's LOCK TABLES waits.
-  ASSERT_TRUE(WaitForOutput(*child, "adding the deferred indexes")) << child->Output();
+  ASSERT_TRUE(WaitForOutput(*child, kWaiting)) << child->Output();
+  // A long transaction holds orders: the cut-over's LOCK TABLES waits.
   ASSERT_TRUE(holder->Exec("START TRANSACTION").ok());
   ASSERT_TRUE(holder->Query("SELECT COUNT(*) FROM orders").ok());
+  EXPECT_EQ(Sluice(p, "cut-over").exit_code, 0);
   ASSERT_TRUE(WaitForOutput(*child, "cut-over of")) << child->Output();
   EXPECT_NE(Scalar("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
                    "DATABASE() AND TABLE_NAME = '_orders_old'")
