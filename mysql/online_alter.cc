@@ -331,12 +331,6 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
                     "statement, not inside an online schema change",
                     where));
   }
-  if (spec.drops_primary_key && !spec.adds_primary_key) {
-    return InputError(
-        fmt::format("the ALTER drops the primary key of {} without adding another:"
-                    " refusing, an online change needs a key to copy and mirror by",
-                    where));
-  }
   std::string strategy = req.options.strategy.empty() ? "auto" : req.options.strategy;
   if (strategy == "auto" && !spec.user_algorithm.empty()) {
     if (spec.user_algorithm == "INSTANT") strategy = "instant";

@@ -387,6 +387,7 @@ Status ShadowCopy::CreateShadow(Session& s) {
 
 Status ShadowCopy::PlanCopy(Session& s) {
   SLUICE_ASSIGN(TableInfo shadow, dialect_.InspectTable(s, names_.shadow));
+
   SLUICE_ASSIGN(DefaultExprs defaults, NotNullDefaults(s, names_.shadow));
   SLUICE_ASSIGN(plan_, MakeCopyPlan(names_, table_, shadow, spec_.renamed_columns, defaults));
   // Text compares in one character set only where the ALTER changes it.
@@ -408,14 +409,10 @@ Status ShadowCopy::PlanCopy(Session& s) {
     (void)s.Exec("DROP TEMPORARY TABLE IF EXISTS " + QuoteTable(scratch));
     SLUICE_ASSIGN(create, std::move(shown));
   }
-  const IndexInfo* key_index = nullptr;
-  for (const auto& idx : shadow.indexes) {
-    if (idx.unique && idx.columns == plan_.new_key) key_index = &idx;
-  }
   deferred_.clear();
   for (auto& d : SecondaryIndexes(create)) {
     if (!d.deferrable) continue;
-    if (key_index != nullptr && d.name == key_index->name) continue;
+    if (d.name == plan_.new_key_index) continue;  // the triggers find rows by it
     deferred_.push_back(std::move(d));
   }
   return Status::Ok();
