@@ -14,6 +14,7 @@
 #include "engine/progress/progress.h"
 #include "engine/sql/quote.h"
 #include "engine/state/checkpoint_store.h"
+#include "engine/state/checksum.h"
 #include "engine/throttle/throttler.h"
 #include "mysql/child_control.h"
 #include "mysql/triggers.h"
@@ -313,33 +314,30 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
 Status ShadowCopy::TakeBaseline(Session& s) {
   SLUICE_ASSIGN(std::optional<TableDefinition> now, ReadTableDefinition(s, names_.table));
   if (!now) return InputError("no such table " + QuoteTable(names_.table));
+  baseline_ = *now;
+  // Recorded as a hash: the column is not utf8mb4 everywhere, names may be.
+  const std::string digest = Sha256Hex(now->body) + "/" + now->table_id;
   CheckpointStore store(kCheckpointTable, req_.revision, req_.step_index);
   SLUICE_TRY(store.EnsureTable(s));
   if (opts_.resume) {
     // The definition a stopped run made its shadow from, if it recorded it.
     SLUICE_ASSIGN(ResultSet rs, s.Query(fmt::format(
-                                    "SELECT lo_key, hi_key FROM {} WHERE revision = {} AND step "
-                                    "= {} AND seq = {}",
+                                    "SELECT lo_key FROM {} WHERE revision = {} AND step = {} AND "
+                                    "seq = {}",
                                     QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
                                     req_.step_index, kBaselineSeq)));
-    TableDefinition then = *now;
-    if (!rs.rows.empty()) then = {rs.rows[0][0].value_or(""), rs.rows[0][1].value_or("")};
-    std::string change = DescribeDefinitionChange(then, *now);
-    if (change.empty()) {
-      baseline_ = then;
-      return Status::Ok();
-    }
-    spdlog::warn("{} changed while the copy was stopped ({}): starting the copy afresh",
-                 QuoteTable(names_.table), change);
+    if (rs.rows.empty() || rs.rows[0][0].value_or("") == digest) return Status::Ok();
+    spdlog::warn(
+        "{} changed while the copy was stopped (its definition or identity is not the one the "
+        "shadow was made from): starting the copy afresh",
+        QuoteTable(names_.table));
     SLUICE_TRY(CleanUpShadow(s, names_, opts_.cut_over));
     opts_.resume = false;
   }
-  baseline_ = *now;
   SLUICE_TRY(s.Exec(fmt::format(
-      "REPLACE INTO {} (revision, step, seq, kind, lo_key, hi_key) VALUES ({}, {}, {}, "
-      "'definition', {}, {})",
+      "REPLACE INTO {} (revision, step, seq, kind, lo_key) VALUES ({}, {}, {}, 'definition', {})",
       QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index, kBaselineSeq,
-      QuoteString(baseline_.body), QuoteString(baseline_.table_id))));
+      QuoteString(digest))));
   return Status::Ok();
 }
 

@@ -162,6 +162,31 @@ TEST_F(DdlTest, DropOfACopyTriggerWhileWaitingForTheCutOver) {
   ExpectCleanFailure(o, "copy trigger `_orders_upd`");
 }
 
+// A stopped copy is not watched: its rerun compares the table with the
+// definition the shadow was made from, and starts afresh when it changed.
+TEST_F(DdlTest, AChangeWhileTheCopyIsStoppedStartsItAfresh) {
+  MakeOrders(3000);
+  auto sink = std::make_shared<HookSink>();
+  int batches = 0;
+  sink->on_batch = [&](const ProgressSnapshot&) {
+    if (++batches == 2) control_->RequestStop();
+  };
+  progress_.AddSink(sink);
+  auto first = Alter("orders", "MODIFY customer BIGINT NOT NULL", "copy");
+  ASSERT_FALSE(first.ok);
+  ASSERT_TRUE(TableExists("_orders_new"));  // kept for a resume
+  Exec("ALTER TABLE orders ADD INDEX k_while_stopped (customer, amount)");
+  control_ = std::make_unique<RunControl>();
+  sink->on_batch = nullptr;
+  auto second = Alter("orders", "MODIFY customer BIGINT NOT NULL", "copy");
+  ASSERT_TRUE(second.ok) << second.error;
+  std::string create = ShowCreate("orders");
+  EXPECT_NE(create.find("k_while_stopped"), std::string::npos) << create;
+  EXPECT_NE(create.find("`customer` bigint"), std::string::npos) << create;
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "3000");
+  EXPECT_EQ(Triggers(), "");
+}
+
 TEST_F(DdlTest, AnUnchangedTableStillCutsOver) {
   MakeOrders(1000);
   tuning_.ddl_check_interval = std::chrono::milliseconds(50);  // many checks, none may misfire
