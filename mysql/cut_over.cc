@@ -160,7 +160,7 @@ Result<bool> IsSentry(Session& s, const ShadowNames& n) {
 }
 
 Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
-               const CutOverOptions& opts, RunControl& control, const CutOverCheck& check) {
+               const CutOverOptions& opts, RunControl& control, const CutOverHooks& hooks) {
   SLUICE_ASSIGN(std::unique_ptr<Session> renamer, sessions.Open());
   SLUICE_ASSIGN(std::string renamer_id, ConnectionId(*renamer));
   SLUICE_ASSIGN(std::string own_id, ConnectionId(s));
@@ -172,7 +172,7 @@ Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
     SLUICE_TRY(s.Exec(CreateSentrySql(n)));  // a failed attempt may have dropped it
     SLUICE_TRY(s.Exec(fmt::format("LOCK TABLES {} WRITE, {} WRITE, {} WRITE", QuoteTable(n.table),
                                   QuoteTable(n.shadow), QuoteTable(n.old))));
-    Status verified = check(s);
+    Status verified = hooks.check ? hooks.check(s) : Status::Ok();
     if (!verified.ok()) {
       (void)s.Exec("UNLOCK TABLES");
       return verified;
@@ -182,10 +182,20 @@ Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
     auto waiting = RenameQueued(s, renamer_id);
     std::string ahead = waiting.ok() && *waiting ? DdlQueuedAhead(s, n, own_id, renamer_id) : "";
     bool go = waiting.ok() && *waiting && ahead.empty();
+    Status prepared;
+    if (go && hooks.prepare) {
+      prepared = hooks.prepare(s);
+      go = prepared.ok();
+    }
     // Without the sentry dropped, B's RENAME fails (1050) as soon as A unlocks.
-    if (go) go = s.Exec("DROP TABLE " + QuoteTable(n.old)).ok();
+    if (go && !s.Exec("DROP TABLE " + QuoteTable(n.old)).ok()) {
+      go = false;
+      if (hooks.undo) (void)hooks.undo(s);
+    }
     (void)s.Exec("UNLOCK TABLES");
     rename.join();
+    if (!prepared.ok()) return prepared;
+    if (go && !renamed.ok() && hooks.undo) (void)hooks.undo(s);  // not swapped after all
     if (go) return renamed;
     Error e = RuntimeError(
         !ahead.empty() ? "another session's DDL is queued for the table: " + ahead

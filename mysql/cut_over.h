@@ -47,13 +47,19 @@ Status ExecWithShortLock(Session& s, const std::string& sql, const CutOverOption
 Status RetryLockWaits(const CutOverOptions& opts, RunControl& control, const std::string& what,
                       const std::function<Status()>& attempt);
 
-// The check made with the tables locked: an error (kept as it is, not
-// retried) when the swap must not happen.
-using CutOverCheck = std::function<Status(Session&)>;
+// What the cut-over does with the tables locked. `check`: an error (kept as
+// it is, not retried) when the swap must not happen. `prepare`: right before
+// the swap is let through (moving the user's triggers to the shadow); `undo`
+// reverses it when the swap does not happen after all.
+struct CutOverHooks {
+  std::function<Status(Session&)> check;
+  std::function<Status(Session&)> prepare;
+  std::function<Status(Session&)> undo;
+};
 
 // The atomic swap, as above. Either both renames happen or neither.
 Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
-               const CutOverOptions& opts, RunControl& control, const CutOverCheck& check);
+               const CutOverOptions& opts, RunControl& control, const CutOverHooks& hooks);
 
 // The sentry's CREATE TABLE, and whether `_t_old` is a sentry (a run killed
 // in its cut-over leaves one: nothing was swapped, drop it).

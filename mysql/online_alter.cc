@@ -12,6 +12,7 @@
 #include "mysql/cut_over.h"
 #include "mysql/shadow_copy.h"
 #include "mysql/triggers.h"
+#include "mysql/user_triggers.h"
 
 namespace sluice::mysql {
 namespace {
@@ -233,6 +234,20 @@ class FinishInterruptedSwap : public SchemaChange {
   ShadowCopyOptions opts_;
 };
 
+// A run killed in its cut-over between moving the user's triggers to the
+// shadow and letting the swap through leaves them there: back to the table.
+Status ReturnStrandedTriggers(Session& s, const ShadowNames& names) {
+  SLUICE_ASSIGN(std::vector<UserTrigger> stranded, ListUserTriggers(s, names.shadow, names));
+  if (stranded.empty()) return Status::Ok();
+  spdlog::warn("{} trigger(s) of {} were left on {} by an interrupted cut-over; moving them back",
+               stranded.size(), QuoteTable(names.table), QuoteTable(names.shadow));
+  SLUICE_TRY(s.Exec(fmt::format("LOCK TABLES {} WRITE, {} WRITE", QuoteTable(names.table),
+                                QuoteTable(names.shadow))));
+  Status moved = MoveUserTriggers(s, stranded, names.table, names.shadow);
+  (void)s.Exec("UNLOCK TABLES");
+  return moved;
+}
+
 // Refusals that only a shadow copy has, and whether a stopped copy can resume.
 Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& spec,
                                const ShadowNames& names) {
@@ -254,22 +269,14 @@ Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& 
         "INSTANT or INPLACE",
         QuoteTable(t.ref), fks.empty() ? " (the ALTER adds one)" : ": ", fks));
   }
+  // The user's triggers move at the cut-over (mysql/user_triggers.h); one
+  // named like a copy trigger is refused here.
+  SLUICE_TRY(ListUserTriggers(s, t.ref, names).status());
   SLUICE_ASSIGN(std::vector<std::string> triggers, ListTriggers(s, t.ref));
   int ours = 0;
-  std::string foreign;
   for (const auto& name : triggers) {
-    if (name == names.insert_trigger || name == names.update_trigger ||
-        name == names.delete_trigger) {
-      ++ours;
-    } else {
-      foreign += (foreign.empty() ? "" : ", ") + name;
-    }
-  }
-  if (!foreign.empty()) {
-    return InputError(
-        fmt::format("{} has triggers ({}): they would stay behind on the old "
-                    "table at the swap. Drop them first and re-create them after",
-                    QuoteTable(t.ref), foreign));
+    ours += name == names.insert_trigger || name == names.update_trigger ||
+            name == names.delete_trigger;
   }
   SLUICE_ASSIGN(bool old_exists, TableExists(s, names.old));
   if (old_exists) {
@@ -279,6 +286,7 @@ Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& 
         QuoteTable(names.old), QuoteTable(names.old)));
   }
   SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
+  if (shadow_exists) SLUICE_TRY(ReturnStrandedTriggers(s, names));
   if (!shadow_exists) {
     if (ours > 0) {
       return InputError(

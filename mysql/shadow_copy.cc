@@ -18,6 +18,7 @@
 #include "engine/throttle/throttler.h"
 #include "mysql/child_control.h"
 #include "mysql/triggers.h"
+#include "mysql/user_triggers.h"
 
 namespace sluice::mysql {
 namespace {
@@ -291,10 +292,20 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   // The guard's last check is the cut-over's own, made with the tables locked.
   guard_->Unwatch();
   if (!guard_->change().empty()) return DdlFailure(guard_->change());
-  SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, [this](Session& locked) -> Status {
+  std::vector<UserTrigger> user_triggers;
+  CutOverHooks hooks;
+  hooks.check = [this](Session& locked) -> Status {
     SLUICE_ASSIGN(std::string change, guard_->Check(locked));
     return change.empty() ? Status::Ok() : DdlFailure(change);
-  }));
+  };
+  hooks.prepare = [this, &user_triggers](Session& locked) -> Status {
+    SLUICE_ASSIGN(user_triggers, ListUserTriggers(locked, names_.table, names_));
+    return MoveUserTriggers(locked, user_triggers, names_.shadow, names_.table);
+  };
+  hooks.undo = [this, &user_triggers](Session& locked) {
+    return MoveUserTriggers(locked, user_triggers, names_.table, names_.shadow);
+  };
+  SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, hooks));
   swapped_ = true;
   // Until the caller records this step as done, a rerun must know that the
   // swap happened, also once the clean-up below has dropped _t_old: a marker

@@ -29,6 +29,7 @@ class Writer {
     if (thread_.joinable()) thread_.join();
   }
   int writes() const { return writes_; }
+  int inserts() const { return inserts_; }
   std::string error() const { return error_; }
 
  private:
@@ -57,6 +58,7 @@ class Writer {
       }
       if (!Apply(sql)) return;
       ++writes_;
+      if (sql.rfind("INSERT", 0) == 0) ++inserts_;
     }
   }
   bool Apply(const std::string& tmpl) {
@@ -91,6 +93,7 @@ class Writer {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<int> writes_{0};
+  std::atomic<int> inserts_{0};
   int next_code_ = 0;
   std::string error_;
 };
