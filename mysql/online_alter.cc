@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <functional>
 
 #include "engine/db/session_factory.h"
@@ -11,6 +12,7 @@
 #include "engine/sql/quote.h"
 #include "mysql/cut_over.h"
 #include "mysql/shadow_copy.h"
+#include "mysql/foreign_keys.h"
 #include "mysql/triggers.h"
 #include "mysql/user_triggers.h"
 
@@ -218,6 +220,7 @@ class FinishInterruptedSwap : public SchemaChange {
   Status Run(RunControl& control, ProgressReporter&) override {
     spdlog::info("{}: {}; finishing it", QuoteTable(names_.table), Reason());
     SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions_.Open());
+    SLUICE_TRY(RepointReferences(*s, names_.old, names_.table).status());
     SLUICE_TRY(FinishCutOver(*s, names_, opts_.keep_old_table, opts_.cut_over, control));
     // The copy's checkpoints: "<revision>#<trigger timestamp>" (ShadowCopy::
     // PickCheckpointKey; the 20-digit timestamp leaves 43 characters).
@@ -233,6 +236,64 @@ class FinishInterruptedSwap : public SchemaChange {
   ShadowNames names_;
   ShadowCopyOptions opts_;
 };
+
+// What a shadow copy can do with the table's foreign keys (mysql/foreign_keys.h):
+// its own are re-created on the shadow; those of other tables pointing at it
+// need --foreign-keys rebuild.
+Status CheckForeignKeys(const TableInfo& t, const AlterSpec& spec, const std::string& mode) {
+  const std::string where = QuoteTable(t.ref);
+  if (mode != "refuse" && mode != "rebuild") {
+    return InputError(fmt::format(
+        "--foreign-keys {} is not available for {} (use refuse or rebuild; drop-swap is not "
+        "implemented)",
+        mode, where));
+  }
+  if (spec.adds_foreign_key) {
+    return InputError(fmt::format(
+        "the ALTER adds a foreign key to {}: a shadow copy would check it only row by row as it "
+        "copies. Add it with its own ALTER (the server can do it in place)",
+        where));
+  }
+  std::string lowered = spec.spec_without_options;
+  for (char& c : lowered) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (lowered.find("DROP FOREIGN KEY") != std::string::npos) {
+    return InputError(fmt::format(
+        "the ALTER drops a foreign key of {}: run DROP FOREIGN KEY as its own ALTER (the server "
+        "does it in place), then this change",
+        where));
+  }
+  std::string referencing, elsewhere, self;
+  for (const auto& fk : t.foreign_keys) {
+    const bool from_us = fk.table == t.ref.name, to_us = fk.referenced == t.ref.name;
+    std::string named = fmt::format("{} ({} -> {})", fk.name, fk.table, fk.referenced);
+    if (from_us && to_us) self += (self.empty() ? "" : ", ") + named;
+    if (!from_us && to_us) {
+      referencing += (referencing.empty() ? "" : ", ") + named;
+      if (fk.table.find('.') != std::string::npos) elsewhere += (elsewhere.empty() ? "" : ", ") + named;
+    }
+  }
+  if (!self.empty()) {
+    return InputError(fmt::format(
+        "{} references itself ({}): a shadow copy cannot keep such a key pointing at the right "
+        "table. Drop it first",
+        where, self));
+  }
+  if (!referencing.empty() && mode == "refuse") {
+    return InputError(fmt::format(
+        "other tables reference {} by foreign keys: {}. After a swap they would still point at "
+        "the old table. Use --foreign-keys rebuild (each child's constraint is re-pointed at the "
+        "new table right after the swap, an ALTER of the child: for small children), or drop "
+        "them first",
+        where, referencing));
+  }
+  if (!elsewhere.empty()) {
+    return InputError(fmt::format(
+        "tables of other schemas reference {} ({}): --foreign-keys rebuild re-points only "
+        "children in the same schema",
+        where, elsewhere));
+  }
+  return Status::Ok();
+}
 
 // A run killed in its cut-over between moving the user's triggers to the
 // shadow and letting the swap through leaves them there: back to the table.
@@ -250,25 +311,14 @@ Status ReturnStrandedTriggers(Session& s, const ShadowNames& names) {
 
 // Refusals that only a shadow copy has, and whether a stopped copy can resume.
 Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& spec,
-                               const ShadowNames& names) {
+                               const ShadowNames& names, const std::string& foreign_keys) {
   if (t.ChunkableKey() == nullptr) {
     return InputError(fmt::format(
         "{} has no primary key or unique key over NOT NULL columns: a shadow copy needs one to "
         "copy in chunks and to mirror writes by key. Add one first",
         QuoteTable(t.ref)));
   }
-  if (!t.foreign_keys.empty() || spec.adds_foreign_key) {
-    std::string fks;
-    for (const auto& fk : t.foreign_keys) {
-      fks +=
-          fmt::format("{}{} ({} -> {})", fks.empty() ? "" : ", ", fk.name, fk.table, fk.referenced);
-    }
-    return InputError(fmt::format(
-        "{} takes part in foreign keys{}{}: a shadow copy would leave them pointing at the old "
-        "table after the swap. Drop the foreign keys first, or use a change the server can do "
-        "INSTANT or INPLACE",
-        QuoteTable(t.ref), fks.empty() ? " (the ALTER adds one)" : ": ", fks));
-  }
+  SLUICE_TRY(CheckForeignKeys(t, spec, foreign_keys));
   // The user's triggers move at the cut-over (mysql/user_triggers.h); one
   // named like a copy trigger is refused here.
   SLUICE_TRY(ListUserTriggers(s, t.ref, names).status());
@@ -418,7 +468,8 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   Fallback plan_copy = [d, f, r, spec, table, names, copy_opts](
                            const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
     SLUICE_ASSIGN(std::unique_ptr<Session> cs, f->Open());
-    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names));
+    SLUICE_ASSIGN(bool resume,
+                  CheckCopyPossible(*cs, table, spec, names, r.options.foreign_keys));
     ShadowCopyOptions o = copy_opts;
     o.resume = resume;
     return std::unique_ptr<SchemaChange>(new ShadowCopy(*d, *f, r, spec, table, names, o, why));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "engine/state/checksum.h"
 #include "engine/throttle/throttler.h"
 #include "mysql/child_control.h"
+#include "mysql/foreign_keys.h"
 #include "mysql/triggers.h"
 #include "mysql/user_triggers.h"
 
@@ -43,6 +45,10 @@ std::string TrimIndexLine(std::string line) {
   line = b == std::string::npos ? "" : line.substr(b);
   while (!line.empty() && (line.back() == ',' || line.back() == ' ')) line.pop_back();
   return line;
+}
+
+bool IsForeignKeyLine(const std::string& l) {
+  return StartsWith(l, "CONSTRAINT `") && l.find(" FOREIGN KEY (") != std::string::npos;
 }
 
 bool IsIndexLine(const std::string& l) {
@@ -184,7 +190,9 @@ std::string ShapeWithoutIndexes(const std::string& create_statement) {
       continue;
     }
     std::string l = TrimIndexLine(line);
-    if (IsIndexLine(l)) continue;
+    // Foreign keys: a scratch (temporary) table of the shape has none, the
+    // shadow has them under toggled names (mysql/foreign_keys.h).
+    if (IsIndexLine(l) || IsForeignKeyLine(l)) continue;
     out += l + "\n";
   }
   return std::regex_replace(out, std::regex(" AUTO_INCREMENT=[0-9]+"), "");
@@ -307,6 +315,8 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   };
   SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, hooks));
   swapped_ = true;
+  // --foreign-keys rebuild: children followed the original to _t_old.
+  SLUICE_TRY(RepointReferences(*s, names_.old, names_.table).status());
   // Until the caller records this step as done, a rerun must know that the
   // swap happened, also once the clean-up below has dropped _t_old: a marker
   // under the step's own key (seq -1), cleared with the revision's
@@ -391,6 +401,22 @@ Status ShadowCopy::CreateShadow(Session& s) {
     e.message = "the ALTER fails on the shadow table: " + e.message;
     return e;
   }
+  // The table's own foreign keys (LIKE copies none), before any row arrives.
+  SLUICE_ASSIGN(std::string original, ShowCreate(s, names_.table));
+  SLUICE_ASSIGN(std::string add_fks, AddForeignKeysSql(names_.shadow, ForeignKeysOf(original)));
+  if (add_fks.empty()) return Status::Ok();
+  auto fks = s.Exec(add_fks);
+  if (!fks.ok()) {
+    Error e = fks.error();
+    e.cls = ErrorClass::kFatal;
+    e.message = fmt::format(
+        "the foreign keys of {} do not fit its new shape (does the ALTER change their columns?): "
+        "{}",
+        QuoteTable(names_.table), e.message);
+    return e;
+  }
+  spdlog::info("created the foreign keys of {} on {} under toggled names", QuoteTable(names_.table),
+               QuoteTable(names_.shadow));
   return Status::Ok();
 }
 
@@ -418,9 +444,22 @@ Status ShadowCopy::PlanCopy(Session& s) {
     (void)s.Exec("DROP TEMPORARY TABLE IF EXISTS " + QuoteTable(scratch));
     SLUICE_ASSIGN(create, std::move(shown));
   }
+  // Indexes a foreign key needs cannot be dropped (1553).
+  SLUICE_ASSIGN(std::string shadow_create, ShowCreate(s, names_.shadow));
+  std::vector<ForeignKeyDef> fks = ForeignKeysOf(shadow_create);
+  auto needed_by_fk = [&fks](const IndexDefinition& d) {
+    std::vector<std::string> cols = IndexColumns(d.definition);
+    for (const auto& fk : fks) {
+      if (cols.size() >= fk.columns.size() &&
+          std::equal(fk.columns.begin(), fk.columns.end(), cols.begin())) {
+        return true;
+      }
+    }
+    return false;
+  };
   deferred_.clear();
   for (auto& d : SecondaryIndexes(create)) {
-    if (!d.deferrable) continue;
+    if (!d.deferrable || needed_by_fk(d)) continue;
     if (d.name == plan_.new_key_index) continue;  // the triggers find rows by it
     deferred_.push_back(std::move(d));
   }
