@@ -37,10 +37,10 @@ Result<std::string> ConnectionId(Session& s) {
 // Whether connection `id` waits for a metadata lock (B's RENAME behind A).
 Result<bool> RenameQueued(Session& s, const std::string& id) {
   for (int i = 0; i < 200; ++i) {
-    SLUICE_ASSIGN(ResultSet rs, s.Query(fmt::format(
-                                    "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE "
-                                    "ID = {} AND STATE = {}",
-                                    id, QuoteString(kWaitingForMdl))));
+    SLUICE_ASSIGN(ResultSet rs,
+                  s.Query(fmt::format("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE "
+                                      "ID = {} AND STATE = {}",
+                                      id, QuoteString(kWaitingForMdl))));
     if (!rs.rows.empty() && rs.rows[0][0].value_or("0") != "0") return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -88,7 +88,8 @@ std::string DdlQueuedAhead(Session& s, const ShadowNames& n, const std::string& 
     std::string text = Lower(info);
     bool names_ours = text.find(Lower(n.table.name)) != std::string::npos ||
                       text.find(Lower(n.shadow.name)) != std::string::npos;
-    if (IsDdl(info) && names_ours) return fmt::format("connection {}: {}", row[0].value_or("?"), info);
+    if (IsDdl(info) && names_ours)
+      return fmt::format("connection {}: {}", row[0].value_or("?"), info);
   }
   return "";
 }
@@ -168,42 +169,45 @@ Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
   SLUICE_TRY(SetLockWait(*renamer, opts.lock_wait_timeout_s + kRenameExtraWaitS));
   SLUICE_TRY(SetLockWait(s, opts.lock_wait_timeout_s));
   SLUICE_TRY(s.Exec(CreateSentrySql(n)));
-  Status done = RetryLockWaits(opts, control, "cut-over of " + QuoteTable(n.table), [&]() -> Status {
-    SLUICE_TRY(s.Exec(CreateSentrySql(n)));  // a failed attempt may have dropped it
-    SLUICE_TRY(s.Exec(fmt::format("LOCK TABLES {} WRITE, {} WRITE, {} WRITE", QuoteTable(n.table),
-                                  QuoteTable(n.shadow), QuoteTable(n.old))));
-    Status verified = hooks.check ? hooks.check(s) : Status::Ok();
-    if (!verified.ok()) {
-      (void)s.Exec("UNLOCK TABLES");
-      return verified;
-    }
-    Status renamed;
-    std::thread rename([&] { renamed = renamer->Exec(CutOverSql(n)).status(); });
-    auto waiting = RenameQueued(s, renamer_id);
-    std::string ahead = waiting.ok() && *waiting ? DdlQueuedAhead(s, n, own_id, renamer_id) : "";
-    bool go = waiting.ok() && *waiting && ahead.empty();
-    Status prepared;
-    if (go && hooks.prepare) {
-      prepared = hooks.prepare(s);
-      go = prepared.ok();
-    }
-    // Without the sentry dropped, B's RENAME fails (1050) as soon as A unlocks.
-    if (go && !s.Exec("DROP TABLE " + QuoteTable(n.old)).ok()) {
-      go = false;
-      if (hooks.undo) (void)hooks.undo(s);
-    }
-    (void)s.Exec("UNLOCK TABLES");
-    rename.join();
-    if (!prepared.ok()) return prepared;
-    if (go && !renamed.ok() && hooks.undo) (void)hooks.undo(s);  // not swapped after all
-    if (go) return renamed;
-    Error e = RuntimeError(
-        !ahead.empty() ? "another session's DDL is queued for the table: " + ahead
-        : !waiting.ok() ? waiting.error().message
-                        : std::string("the RENAME did not reach the lock queue in time"));
-    e.code = kLockWaitTimeout;  // retried like a lock wait
-    return e;
-  });
+  Status done =
+      RetryLockWaits(opts, control, "cut-over of " + QuoteTable(n.table), [&]() -> Status {
+        SLUICE_TRY(s.Exec(CreateSentrySql(n)));  // a failed attempt may have dropped it
+        SLUICE_TRY(
+            s.Exec(fmt::format("LOCK TABLES {} WRITE, {} WRITE, {} WRITE", QuoteTable(n.table),
+                               QuoteTable(n.shadow), QuoteTable(n.old))));
+        Status verified = hooks.check ? hooks.check(s) : Status::Ok();
+        if (!verified.ok()) {
+          (void)s.Exec("UNLOCK TABLES");
+          return verified;
+        }
+        Status renamed;
+        std::thread rename([&] { renamed = renamer->Exec(CutOverSql(n)).status(); });
+        auto waiting = RenameQueued(s, renamer_id);
+        std::string ahead =
+            waiting.ok() && *waiting ? DdlQueuedAhead(s, n, own_id, renamer_id) : "";
+        bool go = waiting.ok() && *waiting && ahead.empty();
+        Status prepared;
+        if (go && hooks.prepare) {
+          prepared = hooks.prepare(s);
+          go = prepared.ok();
+        }
+        // Without the sentry dropped, B's RENAME fails (1050) as soon as A unlocks.
+        if (go && !s.Exec("DROP TABLE " + QuoteTable(n.old)).ok()) {
+          go = false;
+          if (hooks.undo) (void)hooks.undo(s);
+        }
+        (void)s.Exec("UNLOCK TABLES");
+        rename.join();
+        if (!prepared.ok()) return prepared;
+        if (go && !renamed.ok() && hooks.undo) (void)hooks.undo(s);  // not swapped after all
+        if (go) return renamed;
+        Error e = RuntimeError(
+            !ahead.empty()  ? "another session's DDL is queued for the table: " + ahead
+            : !waiting.ok() ? waiting.error().message
+                            : std::string("the RENAME did not reach the lock queue in time"));
+        e.code = kLockWaitTimeout;  // retried like a lock wait
+        return e;
+      });
   if (!done.ok()) {
     (void)s.Exec("UNLOCK TABLES");
     auto sentry = IsSentry(s, n);

@@ -34,11 +34,13 @@ Result<std::string> DdlGuard::Check(Session& s) const {
   // Only its columns and options: the copy adds the deferred indexes itself.
   TableDefinition want{shadow_shape_, ""}, have{ShapeWithoutIndexes("\n" + shadow->body), ""};
   changed = DescribeDefinitionChange(want, have);
-  if (!changed.empty()) return "the shadow table " + QuoteTable(names_.shadow) + " changed: " + changed;
+  if (!changed.empty())
+    return "the shadow table " + QuoteTable(names_.shadow) + " changed: " + changed;
 
   SLUICE_ASSIGN(std::vector<std::string> triggers, ListTriggers(s, names_.table));
   std::set<std::string> present(triggers.begin(), triggers.end());
-  for (const auto* name : {&names_.insert_trigger, &names_.update_trigger, &names_.delete_trigger}) {
+  for (const auto* name :
+       {&names_.insert_trigger, &names_.update_trigger, &names_.delete_trigger}) {
     if (present.count(*name) == 0) {
       return fmt::format("the copy trigger {} on {} was dropped", QuoteIdent(*name),
                          QuoteTable(names_.table));
@@ -49,7 +51,8 @@ Result<std::string> DdlGuard::Check(Session& s) const {
 
 void DdlGuard::Watch(SessionFactory& sessions, RunControl& control,
                      std::chrono::milliseconds interval) {
-  thread_ = std::thread([this, &sessions, &control, interval] { Loop(sessions, control, interval); });
+  thread_ =
+      std::thread([this, &sessions, &control, interval] { Loop(sessions, control, interval); });
 }
 
 void DdlGuard::Unwatch() {

@@ -132,9 +132,9 @@ Result<int> RepointReferences(Session& s, const TableRef& from, const TableRef& 
          ++i) {
       for (const auto& d : defs) {
         if (d.name != refs[i].name) continue;
-        clauses += fmt::format("{}DROP FOREIGN KEY {}, ADD CONSTRAINT {} {}",
-                               clauses.empty() ? "" : ", ", QuoteIdent(d.name),
-                               QuoteIdent(ToggledName(d.name)), Repointed(d.body, to));
+        clauses +=
+            fmt::format("{}DROP FOREIGN KEY {}, ADD CONSTRAINT {} {}", clauses.empty() ? "" : ", ",
+                        QuoteIdent(d.name), QuoteIdent(ToggledName(d.name)), Repointed(d.body, to));
         ++done;
       }
     }

@@ -32,7 +32,8 @@ std::string ToggledName(const std::string& name);
 
 // ALTER TABLE shadow ADD CONSTRAINT <toggled> ..., one clause per key; empty
 // when there is none. Fails when a toggled name exceeds 64 characters.
-Result<std::string> AddForeignKeysSql(const TableRef& shadow, const std::vector<ForeignKeyDef>& fks);
+Result<std::string> AddForeignKeysSql(const TableRef& shadow,
+                                      const std::vector<ForeignKeyDef>& fks);
 
 // Re-points every foreign key that references `from` at `to`: one ALTER per
 // child table (DROP FOREIGN KEY, ADD CONSTRAINT under the toggled name).

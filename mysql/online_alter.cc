@@ -11,8 +11,8 @@
 #include "engine/progress/progress.h"
 #include "engine/sql/quote.h"
 #include "mysql/cut_over.h"
-#include "mysql/shadow_copy.h"
 #include "mysql/foreign_keys.h"
+#include "mysql/shadow_copy.h"
 #include "mysql/triggers.h"
 #include "mysql/user_triggers.h"
 
@@ -269,7 +269,8 @@ Status CheckForeignKeys(const TableInfo& t, const AlterSpec& spec, const std::st
     if (from_us && to_us) self += (self.empty() ? "" : ", ") + named;
     if (!from_us && to_us) {
       referencing += (referencing.empty() ? "" : ", ") + named;
-      if (fk.table.find('.') != std::string::npos) elsewhere += (elsewhere.empty() ? "" : ", ") + named;
+      if (fk.table.find('.') != std::string::npos)
+        elsewhere += (elsewhere.empty() ? "" : ", ") + named;
     }
   }
   if (!self.empty()) {
@@ -451,7 +452,14 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   SLUICE_ASSIGN(bool sentry, IsSentry(*s, names));
   if (sentry) {  // a run killed in its cut-over: nothing was swapped
     spdlog::info("dropping the cut-over sentry {} of an interrupted run", QuoteTable(names.old));
-    SLUICE_TRY(s->Exec("DROP TABLE IF EXISTS " + QuoteTable(names.old)));
+    // Briefly: a sentry still locked belongs to a cut-over in progress.
+    SLUICE_TRY(s->Exec("SET SESSION lock_wait_timeout = 2"));
+    auto dropped = s->Exec("DROP TABLE IF EXISTS " + QuoteTable(names.old));
+    if (!dropped.ok()) {
+      return InputError(fmt::format(
+          "the cut-over sentry {} is in use ({}): is another sluice cutting over {}?",
+          QuoteTable(names.old), dropped.error().message, QuoteTable(r.table)));
+    }
   }
   SLUICE_ASSIGN(bool swapped, InterruptedSwap(*s, r.table, spec, names));
   if (!swapped) {
@@ -468,8 +476,7 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   Fallback plan_copy = [d, f, r, spec, table, names, copy_opts](
                            const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
     SLUICE_ASSIGN(std::unique_ptr<Session> cs, f->Open());
-    SLUICE_ASSIGN(bool resume,
-                  CheckCopyPossible(*cs, table, spec, names, r.options.foreign_keys));
+    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names, r.options.foreign_keys));
     ShadowCopyOptions o = copy_opts;
     o.resume = resume;
     return std::unique_ptr<SchemaChange>(new ShadowCopy(*d, *f, r, spec, table, names, o, why));

@@ -224,7 +224,8 @@ std::vector<std::string> ShadowCopy::OfflineSql() const {
       fmt::format("-- ALTER TABLE {} ADD <deferred indexes>, ALGORITHM=INPLACE, LOCK=NONE",
                   QuoteTable(names_.shadow)),
       "-- chunked checksum of both tables, then, while another session holds LOCK TABLES on both "
-      "and a sentry table named " + QuoteTable(names_.old) + " and finds the definitions unchanged:",
+      "and a sentry table named " +
+          QuoteTable(names_.old) + " and finds the definitions unchanged:",
       CutOverSql(names_),
   };
   for (const auto& s : DropTriggerSql(names_)) out.push_back(s);
@@ -342,11 +343,11 @@ Status ShadowCopy::TakeBaseline(Session& s) {
   SLUICE_TRY(store.EnsureTable(s));
   if (opts_.resume) {
     // The definition a stopped run made its shadow from, if it recorded it.
-    SLUICE_ASSIGN(ResultSet rs, s.Query(fmt::format(
-                                    "SELECT lo_key FROM {} WHERE revision = {} AND step = {} AND "
-                                    "seq = {}",
-                                    QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
-                                    req_.step_index, kBaselineSeq)));
+    SLUICE_ASSIGN(ResultSet rs,
+                  s.Query(fmt::format("SELECT lo_key FROM {} WHERE revision = {} AND step = {} AND "
+                                      "seq = {}",
+                                      QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
+                                      req_.step_index, kBaselineSeq)));
     if (rs.rows.empty() || rs.rows[0][0].value_or("") == digest) return Status::Ok();
     spdlog::warn(
         "{} changed while the copy was stopped (its definition or identity is not the one the "
@@ -364,8 +365,8 @@ Status ShadowCopy::TakeBaseline(Session& s) {
 
 Status ShadowCopy::StartGuard(Session& s, RunControl& control) {
   SLUICE_ASSIGN(std::string shadow, ShowCreate(s, names_.shadow));
-  guard_ = std::make_unique<DdlGuard>(names_, baseline_, ShapeWithoutIndexes(shadow),
-                                      opts_.cut_over);
+  guard_ =
+      std::make_unique<DdlGuard>(names_, baseline_, ShapeWithoutIndexes(shadow), opts_.cut_over);
   // What happened between the baseline and the triggers: no trigger saw it.
   SLUICE_ASSIGN(std::string change, guard_->Check(s));
   if (!change.empty()) return DdlFailure(change);

@@ -80,7 +80,6 @@ std::string InsertSelect(const CopyPlan& p, const chunk::KeyRange& range, bool i
       QuoteTable(p.names.table), QuoteIdent(p.key_index), RangeWhere(p.old_spec, range));
 }
 
-
 bool SameColumns(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {

@@ -93,7 +93,8 @@ Result<std::optional<TableDefinition>> ReadTableDefinition(Session& s, const Tab
     if (shown.error().code == kNoSuchTable) return std::optional<TableDefinition>();
     return shown.error();
   }
-  if (shown->rows.empty() || shown->rows[0].size() < 2) return RuntimeError("SHOW CREATE TABLE: no row");
+  if (shown->rows.empty() || shown->rows[0].size() < 2)
+    return RuntimeError("SHOW CREATE TABLE: no row");
   TableDefinition d;
   d.body = DefinitionBody(shown->rows[0][1].value_or(""));
   // MariaDB: INNODB_SYS_TABLES, MySQL 8: INNODB_TABLES; both need PROCESS.

@@ -24,10 +24,11 @@ std::string QuoteDefiner(const std::string& definer) {
 }
 
 Status CreateOn(Session& s, const UserTrigger& t, const TableRef& on) {
-  SLUICE_TRY(s.Exec(fmt::format("SET SESSION sql_mode = {}, character_set_client = {}, "
-                                "collation_connection = {}",
-                                QuoteString(t.sql_mode), QuoteString(t.charset_client),
-                                QuoteString(t.collation_connection))));
+  SLUICE_TRY(
+      s.Exec(fmt::format("SET SESSION sql_mode = {}, character_set_client = {}, "
+                         "collation_connection = {}",
+                         QuoteString(t.sql_mode), QuoteString(t.charset_client),
+                         QuoteString(t.collation_connection))));
   return s.Exec(CreateUserTriggerSql(t, on)).status();
 }
 
@@ -91,10 +92,10 @@ Status MoveUserTriggers(Session& s, const std::vector<UserTrigger>& triggers, co
     }
   }
   const Row& r = saved.rows.at(0);
-  (void)s.Exec(fmt::format(
-      "SET SESSION sql_mode = {}, character_set_client = {}, collation_connection = {}",
-      QuoteString(r[0].value_or("")), QuoteString(r[1].value_or("")),
-      QuoteString(r[2].value_or(""))));
+  (void)s.Exec(
+      fmt::format("SET SESSION sql_mode = {}, character_set_client = {}, collation_connection = {}",
+                  QuoteString(r[0].value_or("")), QuoteString(r[1].value_or("")),
+                  QuoteString(r[2].value_or(""))));
   if (!st.ok()) {
     Error e = st.error();
     e.message = fmt::format("moving trigger {} to {}: {}", QuoteIdent(triggers[moved].name),

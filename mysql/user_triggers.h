@@ -17,9 +17,9 @@ namespace sluice::mysql {
 
 struct UserTrigger {
   std::string name;
-  std::string timing;  // BEFORE | AFTER
-  std::string event;   // INSERT | UPDATE | DELETE
-  std::string body;    // ACTION_STATEMENT
+  std::string timing;   // BEFORE | AFTER
+  std::string event;    // INSERT | UPDATE | DELETE
+  std::string body;     // ACTION_STATEMENT
   std::string definer;  // user@host
   std::string sql_mode;
   std::string charset_client;

@@ -19,8 +19,9 @@ class DdlFaultTest : public FaultTest {
  protected:
   void MakeOrders() {
     ResetDatabase();
-    Exec("CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, created_at "
-         "DATETIME NULL, KEY idx_c (customer_id))");
+    Exec(
+        "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, created_at "
+        "DATETIME NULL, KEY idx_c (customer_id))");
     Exec("INSERT INTO orders SELECT seq, seq % 500, NOW() FROM seq_1_to_" + std::to_string(kRows));
   }
   // Waits until the child's log says `text`, or it ended.
@@ -63,7 +64,8 @@ TEST_F(DdlFaultTest, AlterWithPostponedCutOverKeepsAConcurrentAddColumn) {
             "int");
   ExpectNothingLeft("after the failed alter");
   // Run again: it starts afresh and keeps the column.
-  auto again = Sluice(p, "alter orders 'MODIFY COLUMN customer_id BIGINT NOT NULL' --progress none");
+  auto again =
+      Sluice(p, "alter orders 'MODIFY COLUMN customer_id BIGINT NOT NULL' --progress none");
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE sneaky = 42"), "10");
   EXPECT_EQ(Scalar("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
@@ -168,7 +170,8 @@ TEST_F(DdlFaultTest, KillInTheCutOverThenRerun) {
   EXPECT_EQ(Scalar("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
                    "DATABASE() AND TABLE_NAME = 'orders' AND COLUMN_NAME = 'customer_id'"),
             "int");
-  auto again = Sluice(p, "alter orders 'MODIFY COLUMN customer_id BIGINT NOT NULL' --progress none");
+  auto again =
+      Sluice(p, "alter orders 'MODIFY COLUMN customer_id BIGINT NOT NULL' --progress none");
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(Scalar("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
                    "DATABASE() AND TABLE_NAME = 'orders' AND COLUMN_NAME = 'customer_id'"),

@@ -61,7 +61,8 @@ class DdlTest : public OnlineAlterTest {
         first_error_ = r.error().message;
       }
       if (r.ok() && first_failure != std::chrono::steady_clock::time_point{}) {
-        refused_s_ = std::max(refused_s_, std::chrono::duration<double>(now - first_failure).count());
+        refused_s_ =
+            std::max(refused_s_, std::chrono::duration<double>(now - first_failure).count());
         first_failure = {};
       }
       if (r.ok()) ++app_inserts_;
@@ -116,7 +117,8 @@ TEST_F(DdlTest, DropColumnDuringTheCopyFreesApplicationWritesAtOnce) {
 TEST_F(DdlTest, AddIndexDuringTheChecksum) {
   MakeOrders(3000);
   tuning_.checksum.chunk_rows = 300;
-  auto o = AlterWithDdlAt("checksum", {"ALTER TABLE orders ADD INDEX k_amount_note (amount, note)"});
+  auto o =
+      AlterWithDdlAt("checksum", {"ALTER TABLE orders ADD INDEX k_amount_note (amount, note)"});
   ExpectCleanFailure(o, "index `k_amount_note` added");
   EXPECT_NE(ShowCreate("orders").find("k_amount_note"), std::string::npos);
 }

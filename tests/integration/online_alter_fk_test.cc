@@ -18,9 +18,10 @@ class FkTest : public OnlineAlterTest {
     Exec("CREATE TABLE customers (id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL)");
     Exec("INSERT INTO customers SELECT seq, CONCAT('c', seq) FROM seq_1_to_" +
          std::to_string(customers));
-    Exec("CREATE TABLE orders (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT "
-         "NULL, amount INT NOT NULL, KEY idx_amount (amount), CONSTRAINT fk_orders_customer "
-         "FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE)");
+    Exec(
+        "CREATE TABLE orders (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT "
+        "NULL, amount INT NOT NULL, KEY idx_amount (amount), CONSTRAINT fk_orders_customer "
+        "FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE)");
     Exec("INSERT INTO orders (customer_id, amount) SELECT 1 + seq % " + std::to_string(customers) +
          ", seq FROM seq_1_to_" + std::to_string(orders));
   }
@@ -57,13 +58,16 @@ class FkTest : public OnlineAlterTest {
     }
   }
   std::string Orphans() {
-    return Scalar("SELECT COUNT(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id "
-                  "WHERE c.id IS NULL");
+    return Scalar(
+        "SELECT COUNT(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id "
+        "WHERE c.id IS NULL");
   }
   std::string ReferencedBy(const std::string& constraint) {
-    return Scalar("SELECT COALESCE(MAX(CONCAT(TABLE_NAME, '->', REFERENCED_TABLE_NAME)), '') FROM "
-                  "information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() "
-                  "AND CONSTRAINT_NAME = '" + constraint + "'");
+    return Scalar(
+        "SELECT COALESCE(MAX(CONCAT(TABLE_NAME, '->', REFERENCED_TABLE_NAME)), '') FROM "
+        "information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() "
+        "AND CONSTRAINT_NAME = '" +
+        constraint + "'");
   }
   std::atomic<int> writes_{0};
   std::atomic<int> refused_{0};
@@ -131,8 +135,9 @@ TEST_F(FkTest, AParentWithRebuildRepointsItsChildren) {
 }
 
 TEST_F(FkTest, ASelfReferenceAndDropSwapAreRefused) {
-  Exec("CREATE TABLE tree (id INT PRIMARY KEY, parent INT NULL, KEY (parent), CONSTRAINT fk_tree "
-       "FOREIGN KEY (parent) REFERENCES tree (id))");
+  Exec(
+      "CREATE TABLE tree (id INT PRIMARY KEY, parent INT NULL, KEY (parent), CONSTRAINT fk_tree "
+      "FOREIGN KEY (parent) REFERENCES tree (id))");
   auto o = Alter("tree", "ADD COLUMN x INT NULL, MODIFY id BIGINT NOT NULL", "copy");
   ASSERT_FALSE(o.ok);
   EXPECT_NE(o.error.find("references itself"), std::string::npos) << o.error;

@@ -53,9 +53,10 @@ TEST_F(KeyTest, PrimaryKeySwappedWithAUniqueKey) {
   Exec("ALTER TABLE orders ADD COLUMN code INT NULL");
   Exec("UPDATE orders SET code = id");
   Exec("ALTER TABLE orders MODIFY code INT NOT NULL, ADD UNIQUE KEY u_code (code)");
-  AlterUnderWriter("DROP PRIMARY KEY, ADD PRIMARY KEY (code), DROP KEY u_code, ADD UNIQUE KEY "
-                   "u_id (id)",
-                   100000);
+  AlterUnderWriter(
+      "DROP PRIMARY KEY, ADD PRIMARY KEY (code), DROP KEY u_code, ADD UNIQUE KEY "
+      "u_id (id)",
+      100000);
   std::string create = ShowCreate("orders");
   EXPECT_NE(create.find("PRIMARY KEY (`code`)"), std::string::npos) << create;
   EXPECT_NE(create.find("UNIQUE KEY `u_id` (`id`)"), std::string::npos) << create;
@@ -71,7 +72,8 @@ TEST_F(KeyTest, KeyColumnRenamedInCaseOnly) {
 TEST_F(KeyTest, NewPrimaryKeyOverDuplicatesFailsBeforeTheSwapNamingThem) {
   MakeOrders(2000);
   std::string before = ShowCreate("orders");
-  auto o = Alter("orders", "DROP PRIMARY KEY, ADD PRIMARY KEY (customer), ADD KEY k_id (id)", "copy");
+  auto o =
+      Alter("orders", "DROP PRIMARY KEY, ADD PRIMARY KEY (customer), ADD KEY k_id (id)", "copy");
   ASSERT_FALSE(o.ok);
   EXPECT_NE(o.error.find("Duplicate entry"), std::string::npos) << o.error;
   EXPECT_NE(o.error.find("PRIMARY"), std::string::npos) << o.error;

@@ -21,15 +21,18 @@ class TriggerTest : public OnlineAlterTest {
     Exec("CREATE TABLE counters (what VARCHAR(8) PRIMARY KEY, n INT NOT NULL)");
     Exec("INSERT INTO counters VALUES ('ins', 0), ('upd', 0)");
     Exec("SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'");
-    Exec("CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = "
-         "CONCAT('bi:', COALESCE(NEW.note, ''))");
-    Exec("CREATE TRIGGER orders_ai AFTER INSERT ON orders FOR EACH ROW UPDATE counters SET n = n "
-         "+ 1 WHERE what = 'ins'");
+    Exec(
+        "CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = "
+        "CONCAT('bi:', COALESCE(NEW.note, ''))");
+    Exec(
+        "CREATE TRIGGER orders_ai AFTER INSERT ON orders FOR EACH ROW UPDATE counters SET n = n "
+        "+ 1 WHERE what = 'ins'");
     Exec("SET SESSION sql_mode = DEFAULT");
     Exec("CREATE TRIGGER `" + kLongName +
          "` AFTER UPDATE ON orders FOR EACH ROW UPDATE counters SET n = n + 1 WHERE what = 'upd'");
-    Exec("CREATE TRIGGER orders_ai2 AFTER INSERT ON orders FOR EACH ROW FOLLOWS orders_ai SET "
-         "@sluice_test_seen = NEW.id");
+    Exec(
+        "CREATE TRIGGER orders_ai2 AFTER INSERT ON orders FOR EACH ROW FOLLOWS orders_ai SET "
+        "@sluice_test_seen = NEW.id");
   }
   // Everything about the triggers on `orders` that must survive the swap.
   std::string TriggerDefinitions() {
@@ -52,8 +55,8 @@ TEST_F(TriggerTest, UserTriggersKeepFiringAndMoveToTheNewTable) {
   Exec("INSERT INTO expected SELECT * FROM orders");
   Writer writer(NewConnection());
   tuning_.checksum.chunk_rows = 700;
-  auto o = Alter("orders", "MODIFY customer BIGINT NOT NULL, ADD COLUMN flag INT NOT NULL DEFAULT 1",
-                 "copy");
+  auto o = Alter("orders",
+                 "MODIFY customer BIGINT NOT NULL, ADD COLUMN flag INT NOT NULL DEFAULT 1", "copy");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes after the swap too
   writer.Stop();
   ASSERT_TRUE(o.ok) << o.error;
@@ -68,7 +71,8 @@ TEST_F(TriggerTest, UserTriggersKeepFiringAndMoveToTheNewTable) {
   // Rows as the BEFORE INSERT trigger left them.
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE note = 'bi:live'"),
             Scalar("SELECT COUNT(*) FROM expected WHERE note = 'live'"));
-  EXPECT_EQ(Checksum("orders", "id, customer, amount"), Checksum("expected", "id, customer, amount"));
+  EXPECT_EQ(Checksum("orders", "id, customer, amount"),
+            Checksum("expected", "id, customer, amount"));
   Exec("UPDATE orders SET amount = 1 WHERE id = 1");
   EXPECT_GT(Counter("upd"), 0);
 }
@@ -100,8 +104,9 @@ TEST_F(TriggerTest, TriggersStrandedOnTheShadowGoBack) {
   ASSERT_TRUE(TableExists("_orders_new"));
   // What the killed cut-over did: orders_ai moved to the shadow.
   Exec("DROP TRIGGER orders_ai");
-  Exec("CREATE TRIGGER orders_ai AFTER INSERT ON _orders_new FOR EACH ROW UPDATE counters SET n "
-       "= n + 1 WHERE what = 'ins'");
+  Exec(
+      "CREATE TRIGGER orders_ai AFTER INSERT ON _orders_new FOR EACH ROW UPDATE counters SET n "
+      "= n + 1 WHERE what = 'ins'");
   sink->on_snapshot = nullptr;
   control_ = std::make_unique<RunControl>();
   req.options.postpone_cut_over = false;

@@ -41,7 +41,8 @@ class Writer {
       switch (rng() % 5) {
         case 0:
           sql = next_code_ > 0 ? "INSERT INTO {t} (customer, amount, note, code) VALUES (5, 9.5, "
-                                 "'live', " + std::to_string(next_code_++) + ")"
+                                 "'live', " +
+                                     std::to_string(next_code_++) + ")"
                                : "INSERT INTO {t} (customer, amount, note) VALUES (5, 9.5, 'live')";
           break;
         case 3:

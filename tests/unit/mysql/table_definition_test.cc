@@ -29,14 +29,16 @@ TEST(TableDefinitionTest, TheNameAndTheAutoIncrementCounterAreNotPartOfIt) {
 }
 
 TEST(TableDefinitionTest, NamesAnAddedColumnWithItsDefinition) {
-  std::string added = With(kCreate, "  PRIMARY KEY", "  `sneaky` int(11) DEFAULT 7,\n  PRIMARY KEY");
+  std::string added =
+      With(kCreate, "  PRIMARY KEY", "  `sneaky` int(11) DEFAULT 7,\n  PRIMARY KEY");
   EXPECT_EQ(DescribeDefinitionChange(Def(kCreate), Def(added)),
             "column `sneaky` added (`sneaky` int(11) DEFAULT 7)");
 }
 
 TEST(TableDefinitionTest, NamesADroppedColumnAndAChangedOne) {
-  std::string changed = With(With(kCreate, "  `created_at` datetime DEFAULT NULL,\n", ""),
-                             "`customer_id` int(11) NOT NULL,", "`customer_id` bigint(20) NOT NULL,");
+  std::string changed =
+      With(With(kCreate, "  `created_at` datetime DEFAULT NULL,\n", ""),
+           "`customer_id` int(11) NOT NULL,", "`customer_id` bigint(20) NOT NULL,");
   EXPECT_EQ(DescribeDefinitionChange(Def(kCreate), Def(changed)),
             "column `customer_id` changed from (`customer_id` int(11) NOT NULL) to "
             "(`customer_id` bigint(20) NOT NULL); column `created_at` dropped");
@@ -59,7 +61,8 @@ TEST(TableDefinitionTest, ColumnOrderAlone) {
   std::string moved =
       With(With(kCreate, "  `created_at` datetime DEFAULT NULL,\n", ""), "  `customer_id`",
            "  `created_at` datetime DEFAULT NULL,\n  `customer_id`");
-  EXPECT_EQ(DescribeDefinitionChange(Def(kCreate), Def(moved)), "the column or index order changed");
+  EXPECT_EQ(DescribeDefinitionChange(Def(kCreate), Def(moved)),
+            "the column or index order changed");
 }
 
 TEST(TableDefinitionTest, ANewTableIdIsATruncateOrRebuildWhenBothAreKnown) {
