@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <chrono>
 #include <functional>
+#include <thread>
 
 #include "engine/db/session_factory.h"
 #include "engine/exec/run_control.h"
@@ -296,6 +298,48 @@ Status CheckForeignKeys(const TableInfo& t, const AlterSpec& spec, const std::st
   return Status::Ok();
 }
 
+// A run killed in its cut-over may have left its RENAME (the cut-over's
+// second session) waiting in the server, and the sentry `_t_old`. The RENAME
+// must not run after this run has looked at the tables: it is stopped (KILL
+// QUERY; one already running finishes, and the swap is then found), and only
+// then is the sentry dropped. Stopping a queued RENAME is always safe: a live
+// cut-over whose RENAME fails swaps nothing and tries again.
+Status SettleInterruptedCutOver(Session& s, const ShadowNames& names, const CutOverOptions& opts) {
+  for (int i = 0;; ++i) {
+    SLUICE_ASSIGN(ResultSet rs, s.Query("SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> "
+                                        "CONNECTION_ID() AND INFO = " +
+                                        QuoteString(CutOverSql(names))));
+    if (rs.rows.empty()) break;
+    if (i == 50) {
+      return RuntimeError(
+          fmt::format("the RENAME of an earlier cut-over of {} does not stop "
+                      "(connection {}); kill it and run again",
+                      QuoteTable(names.table), rs.rows[0][0].value_or("?")));
+    }
+    for (const auto& row : rs.rows) {
+      spdlog::warn("stopping the RENAME of an interrupted cut-over of {} (connection {})",
+                   QuoteTable(names.table), row[0].value_or("?"));
+      (void)s.Exec("KILL QUERY " + row[0].value_or("0"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  SLUICE_ASSIGN(bool sentry, IsSentry(s, names));
+  if (!sentry) return Status::Ok();
+  spdlog::info("dropping the cut-over sentry {} of an interrupted run", QuoteTable(names.old));
+  // A sentry still locked: the killed run's lock session not yet noticed
+  // dead, or another sluice cutting over right now.
+  RunControl local;
+  Status dropped = ExecWithShortLock(s, "DROP TABLE IF EXISTS " + QuoteTable(names.old),
+                                     CutOverOptions{opts.lock_wait_timeout_s, 3, 250}, local,
+                                     "dropping the cut-over sentry");
+  if (!dropped.ok()) {
+    Error e = dropped.error();
+    e.message += fmt::format(" (is another sluice cutting over {}?)", QuoteTable(names.table));
+    return e;
+  }
+  return Status::Ok();
+}
+
 // A run killed in its cut-over between moving the user's triggers to the
 // shadow and letting the swap through leaves them there: back to the table.
 Status ReturnStrandedTriggers(Session& s, const ShadowNames& names) {
@@ -442,6 +486,10 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
     if (db.rows.empty() || !db.rows[0][0]) return InputError("no database selected for " + where);
     r.table.schema = *db.rows[0][0];
   }
+  {
+    SLUICE_ASSIGN(ShadowNames early, MakeShadowNames(r.table));
+    SLUICE_TRY(SettleInterruptedCutOver(*s, early, tuning.cut_over));
+  }
   auto inspected = dialect.InspectTable(*s, r.table);
   if (!inspected.ok()) {
     if (inspected.error().code == kNoSuchTable) return InputError("no such table " + where);
@@ -449,18 +497,6 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   }
   TableInfo table = std::move(inspected).value();
   SLUICE_ASSIGN(ShadowNames names, MakeShadowNames(r.table));
-  SLUICE_ASSIGN(bool sentry, IsSentry(*s, names));
-  if (sentry) {  // a run killed in its cut-over: nothing was swapped
-    spdlog::info("dropping the cut-over sentry {} of an interrupted run", QuoteTable(names.old));
-    // Briefly: a sentry still locked belongs to a cut-over in progress.
-    SLUICE_TRY(s->Exec("SET SESSION lock_wait_timeout = 2"));
-    auto dropped = s->Exec("DROP TABLE IF EXISTS " + QuoteTable(names.old));
-    if (!dropped.ok()) {
-      return InputError(fmt::format(
-          "the cut-over sentry {} is in use ({}): is another sluice cutting over {}?",
-          QuoteTable(names.old), dropped.error().message, QuoteTable(r.table)));
-    }
-  }
   SLUICE_ASSIGN(bool swapped, InterruptedSwap(*s, r.table, spec, names));
   if (!swapped) {
     SLUICE_ASSIGN(swapped, SwapRecorded(*s, r, names));

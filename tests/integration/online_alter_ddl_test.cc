@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "mysql/cut_over.h"
 #include "tests/integration/online_alter_fixture.h"
 
 namespace sluice::testing {
@@ -186,6 +187,49 @@ TEST_F(DdlTest, AChangeWhileTheCopyIsStoppedStartsItAfresh) {
   EXPECT_NE(create.find("k_while_stopped"), std::string::npos) << create;
   EXPECT_NE(create.find("`customer` bigint"), std::string::npos) << create;
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "3000");
+  EXPECT_EQ(Triggers(), "");
+}
+
+// What a kill -9 in the cut-over can leave in the server: the sentry, the
+// dead run's lock session not yet noticed, and its RENAME queued behind it.
+// The rerun stops that RENAME before it looks at the tables, then finishes.
+TEST_F(DdlTest, ARerunStopsTheQueuedRenameOfAKilledCutOver) {
+  MakeOrders(2000);
+  auto req = Request("orders", "MODIFY customer BIGINT NOT NULL", "copy");
+  req.options.postpone_cut_over = true;
+  auto sink = std::make_shared<HookSink>();
+  sink->on_snapshot = [&](const ProgressSnapshot& s) {
+    if (s.phase == "waiting for cut-over") control_->RequestStop();
+  };
+  progress_.AddSink(sink);
+  ASSERT_FALSE(Run(req).ok);
+  ASSERT_TRUE(TableExists("_orders_new"));
+  auto names = *mysql::MakeShadowNames({db_name(), "orders"});
+  auto dead_lock = NewConnection();  // the killed run's session A
+  ASSERT_TRUE(dead_lock->Exec(mysql::CreateSentrySql(names)).ok());
+  ASSERT_TRUE(
+      dead_lock->Exec("LOCK TABLES orders WRITE, _orders_new WRITE, _orders_old WRITE").ok());
+  auto dead_rename = NewConnection();  // its session B
+  ASSERT_TRUE(dead_rename->Exec("SET SESSION lock_wait_timeout = 30").ok());
+  Status renamed;
+  std::thread queued([&] { renamed = dead_rename->Exec(mysql::CutOverSql(names)).status(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::thread noticed([&] {  // the server notices the dead session
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    (void)dead_lock->Exec("UNLOCK TABLES");
+  });
+  sink->on_snapshot = nullptr;
+  control_ = std::make_unique<RunControl>();
+  req.options.postpone_cut_over = false;
+  auto o = Run(req);
+  queued.join();
+  noticed.join();
+  ASSERT_TRUE(o.ok) << o.error;
+  EXPECT_FALSE(renamed.ok());  // stopped, never ran
+  EXPECT_NE(ShowCreate("orders").find("`customer` bigint"), std::string::npos);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "2000");
+  EXPECT_FALSE(TableExists("_orders_old"));
+  EXPECT_FALSE(TableExists("_orders_new"));
   EXPECT_EQ(Triggers(), "");
 }
 
