@@ -94,7 +94,7 @@ Command MakeAlterCommand() {
   c.name = "alter";
   c.synopsis =
       "TABLE \"ALTER SPEC\" [--strategy S] [--workers N] [--batch-size N] "
-      "[--postpone-cut-over] [--keep-old-table] [--foreign-keys refuse|rebuild] [--sql]";
+      "[--postpone-cut-over] [--keep-old-table] [--foreign-keys refuse|rebuild|drop-swap] [--sql]";
   c.summary = "ad-hoc online schema change (instant, inplace or shadow copy)";
   c.add_options = [](po::options_description& o) {
     o.add_options()("strategy", po::value<std::string>(), "auto|instant|inplace|copy|native")(
@@ -103,7 +103,7 @@ Command MakeAlterCommand() {
         "postpone-cut-over", po::bool_switch(), "after the copy, wait for `sluice cut-over`")(
         "keep-old-table", po::bool_switch(), "keep the original table as _<t>_old")(
         "foreign-keys", po::value<std::string>(),
-        "other tables referencing this one: refuse (default) | rebuild")(
+        "other tables referencing this one: refuse (default) | rebuild | drop-swap")(
         "sql", po::bool_switch(), "print what would run, connect to nothing");
     AddRunObserverOptions(o);
   };

@@ -219,6 +219,48 @@ Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
   return Status::Ok();
 }
 
+Status RenameShadowIntoPlace(Session& s, const ShadowNames& n) {
+  SLUICE_TRY(s.Exec("SET SESSION foreign_key_checks = 0"));
+  Status renamed =
+      s.Exec(fmt::format("ALTER TABLE {} RENAME TO {}", QuoteTable(n.shadow), QuoteTable(n.table)))
+          .status();
+  (void)s.Exec("SET SESSION foreign_key_checks = 1");
+  if (renamed.ok()) return renamed;
+  Error e = renamed.error();
+  e.cls = ErrorClass::kFatal;
+  e.message = fmt::format(
+      "drop-swap: {} is dropped but {} could not take its name ({}); the altered table with "
+      "all rows is {}: SET foreign_key_checks = 0; RENAME TABLE {} TO {}",
+      QuoteTable(n.table), QuoteTable(n.shadow), e.message, QuoteTable(n.shadow),
+      QuoteTable(n.shadow), QuoteTable(n.table));
+  return e;
+}
+
+Status DropSwapCutOver(Session& s, const ShadowNames& n, const CutOverOptions& opts,
+                       RunControl& control, const CutOverHooks& hooks) {
+  SLUICE_TRY(SetLockWait(s, opts.lock_wait_timeout_s));
+  Status done = RetryLockWaits(
+      opts, control, "drop-swap cut-over of " + QuoteTable(n.table), [&]() -> Status {
+        SLUICE_TRY(s.Exec(fmt::format("LOCK TABLES {} WRITE, {} WRITE", QuoteTable(n.table),
+                                      QuoteTable(n.shadow))));
+        Status ready = hooks.check ? hooks.check(s) : Status::Ok();
+        if (ready.ok() && hooks.prepare) ready = hooks.prepare(s);
+        if (ready.ok()) {
+          SLUICE_TRY(s.Exec("SET SESSION foreign_key_checks = 0"));  // this session only
+          ready = s.Exec("DROP TABLE " + QuoteTable(n.table)).status();
+          (void)s.Exec("SET SESSION foreign_key_checks = 1");
+          if (!ready.ok() && hooks.undo) (void)hooks.undo(s);
+          if (ready.ok()) ready = RenameShadowIntoPlace(s, n);
+        }
+        (void)s.Exec("UNLOCK TABLES");
+        return ready;
+      });
+  if (!done.ok()) return done;
+  spdlog::info("drop-swap cut-over: dropped the original {} and renamed {} into its place",
+               QuoteTable(n.table), QuoteTable(n.shadow));
+  return Status::Ok();
+}
+
 Status FinishCutOver(Session& s, const ShadowNames& n, bool keep_old_table,
                      const CutOverOptions& opts, RunControl& control) {
   for (const std::string& drop : DropTriggerSql(n)) {

@@ -61,6 +61,21 @@ struct CutOverHooks {
 Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
                const CutOverOptions& opts, RunControl& control, const CutOverHooks& hooks);
 
+// --foreign-keys drop-swap (pt-online-schema-change's drop_swap), for a
+// table other tables reference: with t and _t_new locked, after the hooks'
+// check and prepare, and with foreign_key_checks off for this one session,
+// DROP TABLE t, then ALTER TABLE _t_new RENAME TO t; the children's keys then
+// resolve to the new table by its name. The risk: between the two statements
+// no table t exists, and application statements on it fail (1146); if the
+// rename fails, the original is gone and the error says how to rename the
+// shadow by hand. No _t_old is left.
+Status DropSwapCutOver(Session& s, const ShadowNames& n, const CutOverOptions& opts,
+                       RunControl& control, const CutOverHooks& hooks);
+
+// The rename that finishes a drop-swap (also by a rerun after a kill left
+// only _t_new).
+Status RenameShadowIntoPlace(Session& s, const ShadowNames& n);
+
 // The sentry's CREATE TABLE, and whether `_t_old` is a sentry (a run killed
 // in its cut-over leaves one: nothing was swapped, drop it).
 std::string CreateSentrySql(const ShadowNames& n);

@@ -15,6 +15,7 @@
 #include "mysql/cut_over.h"
 #include "mysql/foreign_keys.h"
 #include "mysql/shadow_copy.h"
+#include "mysql/table_definition.h"
 #include "mysql/triggers.h"
 #include "mysql/user_triggers.h"
 
@@ -242,13 +243,18 @@ class FinishInterruptedSwap : public SchemaChange {
 // What a shadow copy can do with the table's foreign keys (mysql/foreign_keys.h):
 // its own are re-created on the shadow; those of other tables pointing at it
 // need --foreign-keys rebuild.
-Status CheckForeignKeys(const TableInfo& t, const AlterSpec& spec, const std::string& mode) {
+Status CheckForeignKeys(const TableInfo& t, const AlterSpec& spec, const SchemaStepOptions& opts) {
   const std::string where = QuoteTable(t.ref);
-  if (mode != "refuse" && mode != "rebuild") {
+  const std::string& mode = opts.foreign_keys;
+  if (mode != "refuse" && mode != "rebuild" && mode != "drop-swap") {
+    return InputError(
+        fmt::format("--foreign-keys {} is not available for {} (use refuse, rebuild or drop-swap)",
+                    mode, where));
+  }
+  if (mode == "drop-swap" && opts.keep_old_table) {
     return InputError(fmt::format(
-        "--foreign-keys {} is not available for {} (use refuse or rebuild; drop-swap is not "
-        "implemented)",
-        mode, where));
+        "--foreign-keys drop-swap drops the original {}: it cannot be kept (--keep-old-table)",
+        where));
   }
   if (spec.adds_foreign_key) {
     return InputError(fmt::format(
@@ -285,17 +291,51 @@ Status CheckForeignKeys(const TableInfo& t, const AlterSpec& spec, const std::st
     return InputError(fmt::format(
         "other tables reference {} by foreign keys: {}. After a swap they would still point at "
         "the old table. Use --foreign-keys rebuild (each child's constraint is re-pointed at the "
-        "new table right after the swap, an ALTER of the child: for small children), or drop "
-        "them first",
+        "new table right after the swap, an ALTER of the child: for small children) or "
+        "drop-swap (see its risk in docs/ONLINE_ALTER.md), or drop them first",
         where, referencing));
   }
-  if (!elsewhere.empty()) {
+  if (!elsewhere.empty() && mode == "rebuild") {
     return InputError(fmt::format(
         "tables of other schemas reference {} ({}): --foreign-keys rebuild re-points only "
         "children in the same schema",
         where, elsewhere));
   }
   return Status::Ok();
+}
+
+// A drop-swap killed between its DROP and its RENAME leaves only _t_new:
+// rename it into place. Returns true when the drop-swap is done (then only
+// the clean-up is left), false when it never happened.
+Result<bool> FinishInterruptedDropSwap(Session& s, const SchemaChangeRequest& req,
+                                       const ShadowNames& names) {
+  auto marker = s.Query(fmt::format(
+      "SELECT COUNT(*) FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq = -3 AND "
+      "kind = 'drop-swap'",
+      QuoteString(req.revision), req.step_index));
+  if (!marker.ok() || marker->rows.empty() || marker->rows[0][0].value_or("0") == "0") {
+    return false;  // no checkpoint table, or no drop-swap under way
+  }
+  SLUICE_ASSIGN(bool table_exists, TableExists(s, names.table));
+  SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
+  if (!table_exists && shadow_exists) {
+    spdlog::warn(
+        "{} is gone and {} holds the altered rows: an earlier drop-swap stopped between "
+        "its DROP and its RENAME; finishing it",
+        QuoteTable(names.table), QuoteTable(names.shadow));
+    SLUICE_TRY(RenameShadowIntoPlace(s, names));
+    return true;
+  }
+  if (!table_exists || shadow_exists) return false;
+  // Done only if t is no longer the table the shadow was made from (its
+  // recorded definition, mysql/shadow_copy.cc TakeBaseline).
+  SLUICE_ASSIGN(ResultSet baseline,
+                s.Query(fmt::format("SELECT lo_key FROM sluice_checkpoint WHERE revision = {} AND "
+                                    "step = {} AND seq = -2",
+                                    QuoteString(req.revision), req.step_index)));
+  SLUICE_ASSIGN(std::optional<TableDefinition> now, ReadTableDefinition(s, names.table));
+  if (baseline.rows.empty() || !now) return false;
+  return baseline.rows[0][0].value_or("") != DefinitionDigest(*now);
 }
 
 // A run killed in its cut-over may have left its RENAME (the cut-over's
@@ -356,14 +396,14 @@ Status ReturnStrandedTriggers(Session& s, const ShadowNames& names) {
 
 // Refusals that only a shadow copy has, and whether a stopped copy can resume.
 Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& spec,
-                               const ShadowNames& names, const std::string& foreign_keys) {
+                               const ShadowNames& names, const SchemaStepOptions& opts) {
   if (t.ChunkableKey() == nullptr) {
     return InputError(fmt::format(
         "{} has no primary key or unique key over NOT NULL columns: a shadow copy needs one to "
         "copy in chunks and to mirror writes by key. Add one first",
         QuoteTable(t.ref)));
   }
-  SLUICE_TRY(CheckForeignKeys(t, spec, foreign_keys));
+  SLUICE_TRY(CheckForeignKeys(t, spec, opts));
   // The user's triggers move at the cut-over (mysql/user_triggers.h); one
   // named like a copy trigger is refused here.
   SLUICE_TRY(ListUserTriggers(s, t.ref, names).status());
@@ -452,6 +492,7 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   copy_opts.batch_size = req.options.batch_size > 0 ? req.options.batch_size : copy_opts.batch_size;
   copy_opts.postpone_cut_over = req.options.postpone_cut_over;
   copy_opts.keep_old_table = req.options.keep_old_table;
+  copy_opts.drop_swap = req.options.foreign_keys == "drop-swap";
   copy_opts.cut_over = tuning.cut_over;
   copy_opts.checksum = tuning.checksum;
   copy_opts.ddl_check_interval = tuning.ddl_check_interval;
@@ -488,6 +529,11 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   }
   {
     SLUICE_ASSIGN(ShadowNames early, MakeShadowNames(r.table));
+    SLUICE_ASSIGN(bool drop_swapped, FinishInterruptedDropSwap(*s, r, early));
+    if (drop_swapped) {
+      return std::unique_ptr<SchemaChange>(
+          new FinishInterruptedSwap(sessions, r.revision, early, copy_opts));
+    }
     SLUICE_TRY(SettleInterruptedCutOver(*s, early, tuning.cut_over));
   }
   auto inspected = dialect.InspectTable(*s, r.table);
@@ -512,7 +558,7 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   Fallback plan_copy = [d, f, r, spec, table, names, copy_opts](
                            const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
     SLUICE_ASSIGN(std::unique_ptr<Session> cs, f->Open());
-    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names, r.options.foreign_keys));
+    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names, r.options));
     ShadowCopyOptions o = copy_opts;
     o.resume = resume;
     return std::unique_ptr<SchemaChange>(new ShadowCopy(*d, *f, r, spec, table, names, o, why));

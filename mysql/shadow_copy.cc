@@ -15,7 +15,6 @@
 #include "engine/progress/progress.h"
 #include "engine/sql/quote.h"
 #include "engine/state/checkpoint_store.h"
-#include "engine/state/checksum.h"
 #include "engine/throttle/throttler.h"
 #include "mysql/child_control.h"
 #include "mysql/foreign_keys.h"
@@ -33,8 +32,10 @@ constexpr int kDuplicateEntry = 1062;
 constexpr int kDuplicateKeyName = 1061;  // ER_DUP_KEYNAME
 constexpr const char* kCheckpointTable = "sluice_checkpoint";
 // sluice_checkpoint rows of the step itself: -1 the swap marker, -2 the
-// original's definition the shadow was made from.
+// original's definition the shadow was made from, -3 a drop-swap under way
+// (mysql/online_alter.cc reads -1 and -3).
 constexpr int kBaselineSeq = -2;
+constexpr int kDropSwapSeq = -3;
 
 bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -269,9 +270,10 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   if (!s.ok()) return st;
   if (!checkpoint_key_.empty())
     (void)CheckpointStore::Clear(**s, kCheckpointTable, checkpoint_key_);
-  (void)s->get()->Exec(fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND seq = {}",
-                                   QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
-                                   req_.step_index, kBaselineSeq));
+  (void)s->get()->Exec(
+      fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND seq IN ({}, {})",
+                  QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index,
+                  kBaselineSeq, kDropSwapSeq));
   Status cleaned = CleanUpShadow(**s, names_, opts_.cut_over);
   if (!cleaned.ok()) {
     Error e = st.error();
@@ -314,7 +316,15 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   hooks.undo = [this, &user_triggers](Session& locked) {
     return MoveUserTriggers(locked, user_triggers, names_.table, names_.shadow);
   };
-  SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, hooks));
+  if (opts_.drop_swap) {
+    // A rerun must know a drop-swap was under way if it finds t gone.
+    SLUICE_TRY(s->Exec(fmt::format(
+        "REPLACE INTO {} (revision, step, seq, kind) VALUES ({}, {}, {}, 'drop-swap')",
+        QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index, kDropSwapSeq)));
+    SLUICE_TRY(DropSwapCutOver(*s, names_, opts_.cut_over, control, hooks));
+  } else {
+    SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, hooks));
+  }
   swapped_ = true;
   // --foreign-keys rebuild: children followed the original to _t_old.
   SLUICE_TRY(RepointReferences(*s, names_.old, names_.table).status());
@@ -338,7 +348,7 @@ Status ShadowCopy::TakeBaseline(Session& s) {
   if (!now) return InputError("no such table " + QuoteTable(names_.table));
   baseline_ = *now;
   // Recorded as a hash: the column is not utf8mb4 everywhere, names may be.
-  const std::string digest = Sha256Hex(now->body) + "/" + now->table_id;
+  const std::string digest = DefinitionDigest(*now);
   CheckpointStore store(kCheckpointTable, req_.revision, req_.step_index);
   SLUICE_TRY(store.EnsureTable(s));
   if (opts_.resume) {

@@ -37,7 +37,8 @@ struct ShadowCopyOptions {
   int batch_size = 10000;  // starting rows per copy chunk (adaptive afterwards)
   bool postpone_cut_over = false;
   bool keep_old_table = false;
-  bool resume = false;  // _t_new and the triggers exist from a stopped run
+  bool drop_swap = false;  // --foreign-keys drop-swap: DropSwapCutOver instead of CutOver
+  bool resume = false;     // _t_new and the triggers exist from a stopped run
   CutOverOptions cut_over;
   ChecksumOptions checksum;
   std::chrono::milliseconds ddl_check_interval{1000};  // the concurrent-DDL guard's period

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/sql/quote.h"
+#include "engine/state/checksum.h"
 
 namespace sluice::mysql {
 namespace {
@@ -105,6 +106,10 @@ Result<std::optional<TableDefinition>> ReadTableDefinition(Session& s, const Tab
                                 QuoteString(t.schema + "/" + t.name)));
   if (id.ok() && !id->rows.empty()) d.table_id = id->rows[0][0].value_or("");
   return std::optional<TableDefinition>(std::move(d));
+}
+
+std::string DefinitionDigest(const TableDefinition& d) {
+  return Sha256Hex(d.body) + "/" + d.table_id;
 }
 
 std::string DescribeDefinitionChange(const TableDefinition& before, const TableDefinition& after) {

@@ -25,6 +25,10 @@ std::string DefinitionBody(const std::string& create_statement);
 // nullopt when the table does not exist (dropped, or renamed away).
 Result<std::optional<TableDefinition>> ReadTableDefinition(Session& s, const TableRef& t);
 
+// A short fingerprint of `d` (SHA-256 of the body, and the table id), for
+// recording in a column whose character set may not hold the names.
+std::string DefinitionDigest(const TableDefinition& d);
+
 // What changed from `before` to `after`, for a message ("column `x` added
 // (`x` int(11) DEFAULT 7)", "index `k` dropped", "table options changed
 // ...", "truncated or rebuilt ..."); empty when nothing did. Table ids are
