@@ -530,11 +530,17 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   {
     SLUICE_ASSIGN(ShadowNames early, MakeShadowNames(r.table));
     SLUICE_ASSIGN(bool drop_swapped, FinishInterruptedDropSwap(*s, r, early));
+    if (!drop_swapped) SLUICE_TRY(SettleInterruptedCutOver(*s, early, tuning.cut_over));
+    // A kill in the middle of moving the user's triggers may have lost one.
+    SLUICE_ASSIGN(bool table_there, TableExists(*s, r.table));
+    if (table_there) {
+      SLUICE_TRY(
+          RestoreJournaledTriggers(*s, "sluice_checkpoint", r.revision, r.step_index, r.table));
+    }
     if (drop_swapped) {
       return std::unique_ptr<SchemaChange>(
           new FinishInterruptedSwap(sessions, r.revision, early, copy_opts));
     }
-    SLUICE_TRY(SettleInterruptedCutOver(*s, early, tuning.cut_over));
   }
   auto inspected = dialect.InspectTable(*s, r.table);
   if (!inspected.ok()) {

@@ -33,7 +33,8 @@ constexpr int kDuplicateKeyName = 1061;  // ER_DUP_KEYNAME
 constexpr const char* kCheckpointTable = "sluice_checkpoint";
 // sluice_checkpoint rows of the step itself: -1 the swap marker, -2 the
 // original's definition the shadow was made from, -3 a drop-swap under way
-// (mysql/online_alter.cc reads -1 and -3).
+// (mysql/online_alter.cc reads -1 and -3), -100 and below the user's
+// triggers (mysql/user_triggers.h).
 constexpr int kBaselineSeq = -2;
 constexpr int kDropSwapSeq = -3;
 
@@ -271,9 +272,8 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   if (!checkpoint_key_.empty())
     (void)CheckpointStore::Clear(**s, kCheckpointTable, checkpoint_key_);
   (void)s->get()->Exec(
-      fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND seq IN ({}, {})",
-                  QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index,
-                  kBaselineSeq, kDropSwapSeq));
+      fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND seq < -1",  // not -1
+                  QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index));
   Status cleaned = CleanUpShadow(**s, names_, opts_.cut_over);
   if (!cleaned.ok()) {
     Error e = st.error();
@@ -303,7 +303,10 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   // The guard's last check is the cut-over's own, made with the tables locked.
   guard_->Unwatch();
   if (!guard_->change().empty()) return DdlFailure(guard_->change());
-  std::vector<UserTrigger> user_triggers;
+  // The user's triggers are journaled before they move (mysql/user_triggers.h).
+  SLUICE_ASSIGN(std::vector<UserTrigger> user_triggers, ListUserTriggers(*s, names_.table, names_));
+  SLUICE_TRY(
+      JournalUserTriggers(*s, kCheckpointTable, req_.revision, req_.step_index, user_triggers));
   CutOverHooks hooks;
   hooks.check = [this](Session& locked) -> Status {
     SLUICE_ASSIGN(std::string change, guard_->Check(locked));

@@ -40,4 +40,16 @@ std::string CreateUserTriggerSql(const UserTrigger& t, const TableRef& on);
 Status MoveUserTriggers(Session& s, const std::vector<UserTrigger>& triggers, const TableRef& to,
                         const TableRef& back);
 
+// The move drops each trigger before creating it again, and names are unique
+// per schema, so a kill in between would lose it. Before the move, their
+// definitions are journaled in `checkpoint_table` under the step's key (seq
+// -100, -101, ...; hex-encoded: names may not fit the column's charset);
+// RestoreJournaledTriggers re-creates on `on` each journaled trigger that
+// exists nowhere, and ClearJournal forgets them.
+Status JournalUserTriggers(Session& s, const std::string& checkpoint_table,
+                           const std::string& revision, int step,
+                           const std::vector<UserTrigger>& triggers);
+Status RestoreJournaledTriggers(Session& s, const std::string& checkpoint_table,
+                                const std::string& revision, int step, const TableRef& on);
+
 }  // namespace sluice::mysql

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "mysql/user_triggers.h"
 #include "tests/integration/online_alter_fixture.h"
 #include "tests/integration/online_alter_writer.h"
 
@@ -126,6 +127,40 @@ TEST_F(TriggerTest, TriggersStrandedOnTheShadowGoBack) {
                    "DATABASE() AND TRIGGER_NAME = 'orders_ai'"),
             "1");
   EXPECT_NE(TriggerDefinitions().find("orders_ai|INSERT|AFTER"), std::string::npos);
+}
+
+// A kill between dropping a trigger from the table and creating it on the
+// shadow: it exists nowhere, but it was journaled; the rerun re-creates it.
+TEST_F(TriggerTest, ATriggerLostInTheMiddleOfItsMoveIsRecreated) {
+  MakeOrdersWithTriggers(1000);
+  auto req = Request("orders", "MODIFY customer BIGINT NOT NULL", "copy");
+  req.options.postpone_cut_over = true;
+  auto sink = std::make_shared<HookSink>();
+  sink->on_snapshot = [&](const ProgressSnapshot& s) {
+    if (s.phase == "waiting for cut-over") control_->RequestStop();
+  };
+  progress_.AddSink(sink);
+  ASSERT_FALSE(Run(req).ok);
+  // What the killed cut-over had done: journaled, then dropped orders_ai.
+  auto names = *mysql::MakeShadowNames({db_name(), "orders"});
+  auto listed = mysql::ListUserTriggers(conn(), names.table, names);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_TRUE(
+      mysql::JournalUserTriggers(conn(), "sluice_checkpoint", req.revision, req.step_index, *listed)
+          .ok());
+  Exec("DROP TRIGGER orders_ai");
+  sink->on_snapshot = nullptr;
+  control_ = std::make_unique<RunControl>();
+  req.options.postpone_cut_over = false;
+  auto o = Run(req);
+  ASSERT_TRUE(o.ok) << o.error;
+  Exec("INSERT INTO orders (customer, amount) VALUES (1, 1)");
+  EXPECT_EQ(Counter("ins"), 1);
+  // Re-created last among the AFTER INSERT ones: only its order differs.
+  EXPECT_NE(TriggerDefinitions().find("orders_ai|INSERT|AFTER"), std::string::npos);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = "
+                   "DATABASE()"),
+            "4");
 }
 
 }  // namespace
