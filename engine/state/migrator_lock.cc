@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 
 #include "engine/log.h"
@@ -40,29 +42,51 @@ std::string DescribeHolder(Session& s, const StateTables& t, const std::string& 
   return fmt::format("connection {}", *r[0]);
 }
 
+// The lock's holder and the lock row: IS_USED_LOCK, holder, connection_id,
+// whether the holder is in the processlist.
+Result<Row> HolderRow(Session& s, const StateTables& t, const std::string& name) {
+  SLUICE_ASSIGN(ResultSet rs,
+                s.Query(fmt::format(
+                    "SELECT IS_USED_LOCK({0}), l.holder, l.connection_id, (SELECT COUNT(*) FROM "
+                    "information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({0})) FROM "
+                    "(SELECT 1) AS x LEFT JOIN {1} AS l ON l.lock_name = {0}",
+                    sql::QuoteString(name), sql::QuoteIdent(t.lock_table))));
+  if (rs.rows.empty()) return RuntimeError("no row");
+  return rs.rows[0];
+}
+
 // Why the connection holding `name` belongs to a process that is gone, or ""
 // when it may still be alive.
 std::string GoneHolder(Session& s, const StateTables& t, const std::string& name) {
-  auto rs = s.Query(fmt::format(
-      "SELECT IS_USED_LOCK({0}), l.holder, l.connection_id, (SELECT COUNT(*) FROM "
-      "information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({0})) FROM (SELECT 1) AS x "
-      "LEFT JOIN {1} AS l ON l.lock_name = {0}",
-      sql::QuoteString(name), sql::QuoteIdent(t.lock_table)));
-  if (!rs.ok() || rs->rows.empty()) return "";
-  const Row& r = rs->rows[0];
-  if (!r[0]) return "";  // free by now: the next GET_LOCK takes it
-  if (r[3].value_or("1") == "0") {
-    return fmt::format("its connection {} is no longer in the processlist", *r[0]);
+  auto row = HolderRow(s, t, name);
+  if (!row.ok()) return "";
+  const Row* r = &*row;
+  if (!(*r)[0]) return "";  // free by now: the next GET_LOCK takes it
+  if ((*r)[3].value_or("1") == "0") {
+    return fmt::format("its connection {} is no longer in the processlist", *(*r)[0]);
   }
-  if (!r[1] || !r[2] || *r[2] != *r[0]) return "";  // the row is not the holder's
+  if (!(*r)[1] || !(*r)[2] || *(*r)[2] != *(*r)[0]) {
+    // A live sluice writes its row right after GET_LOCK; one killed in
+    // between never does.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    row = HolderRow(s, t, name);
+    if (!row.ok() || !(*row)[0]) return "";
+    r = &*row;
+    if (!(*r)[1] || !(*r)[2] || *(*r)[2] != *(*r)[0]) {
+      return fmt::format("its connection {} never recorded itself in {} (killed right after "
+                         "taking the lock?)",
+                         *(*r)[0], t.lock_table);
+    }
+  }
   // "host/pid" as HistoryStore::HostAndPid() writes it.
   std::string here = HistoryStore::HostAndPid();
   std::string host = here.substr(0, here.rfind('/'));
-  auto slash = r[1]->rfind('/');
-  if (slash == std::string::npos || r[1]->substr(0, slash) != host) return "";
-  pid_t pid = static_cast<pid_t>(std::strtol(r[1]->c_str() + slash + 1, nullptr, 10));
+  const std::string& holder = *(*r)[1];
+  auto slash = holder.rfind('/');
+  if (slash == std::string::npos || holder.substr(0, slash) != host) return "";
+  pid_t pid = static_cast<pid_t>(std::strtol(holder.c_str() + slash + 1, nullptr, 10));
   if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) return "";
-  return fmt::format("its process {} no longer runs on this host", *r[1]);
+  return fmt::format("its process {} no longer runs on this host", holder);
 }
 
 Result<bool> GetLock(Session& s, const std::string& name, double wait_seconds) {

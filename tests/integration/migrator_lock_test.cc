@@ -103,6 +103,28 @@ TEST_F(MigratorLockTest, AGoneHolderThatKeepsTheLockFailsAfterTheBoundedWait) {
   EXPECT_LT(took, 5.0);
 }
 
+// Killed between its GET_LOCK and writing its row: the row (if any) names an
+// earlier run, so the holder is unknown; it is waited for as gone.
+TEST_F(MigratorLockTest, AHolderThatNeverWroteItsRowIsWaitedFor) {
+  auto earlier = NewConnection();
+  HoldAs(*earlier, getpid());  // an earlier run's row, on another connection
+  earlier.reset();
+  auto holder = NewConnection();
+  std::string name = MigratorLock::LockName(db_name());
+  ASSERT_EQ(holder->Query("SELECT GET_LOCK('" + name + "', 0)")->rows[0][0].value_or(""), "1");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    holder.reset();
+  });
+  auto rerun = NewConnection();
+  auto t0 = std::chrono::steady_clock::now();
+  auto lock = MigratorLock::Acquire(*rerun, StateTables{}, 0, 10);
+  double took = Since(t0);
+  release.join();
+  ASSERT_TRUE(lock.ok()) << lock.error().ToString();
+  EXPECT_GT(took, 1.2);
+}
+
 TEST_F(MigratorLockTest, AHolderOnThisHostWhosePidRunsIsLive) {
   auto holder = NewConnection();
   HoldAs(*holder, getpid());
