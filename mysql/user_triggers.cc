@@ -121,7 +121,7 @@ Status RestoreJournaledTriggers(Session& s, const std::string& checkpoint_table,
     UserTrigger t = Deserialize(row[0].value_or(""));
     SLUICE_ASSIGN(ResultSet found,
                   s.Query(fmt::format("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
-                                      "TRIGGER_SCHEMA = {} AND TRIGGER_NAME = {}",
+                                      "EVENT_OBJECT_SCHEMA = {} AND TRIGGER_NAME = {}",
                                       QuoteString(on.schema), QuoteString(t.name))));
     if (found.rows.empty() || found.rows[0][0].value_or("0") != "0") continue;
     spdlog::warn("trigger {} of {} was lost by an interrupted cut-over; re-creating it",

@@ -35,7 +35,7 @@ class DdlFaultTest : public FaultTest {
   }
   void ExpectNothingLeft(const std::string& context) {
     SCOPED_TRACE(context);
-    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = "
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = "
                      "DATABASE()"),
               "0");
     EXPECT_EQ(Scalar("SELECT COALESCE(GROUP_CONCAT(TABLE_NAME), '') FROM information_schema.TABLES "

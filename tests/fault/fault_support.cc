@@ -49,7 +49,7 @@ void FaultTest::VerifyFinalState(const FinalState& s, const std::string& context
   std::string db = sql::QuoteString(db_name());
   EXPECT_EQ(Scalar("SELECT COALESCE(GROUP_CONCAT(CONCAT(TRIGGER_NAME, '@', EVENT_OBJECT_TABLE) "
                    "ORDER BY TRIGGER_NAME), '') FROM information_schema.TRIGGERS WHERE "
-                   "TRIGGER_SCHEMA = " + db),
+                   "EVENT_OBJECT_SCHEMA = " + db),
             triggers)
       << "leftover or missing triggers";
   EXPECT_EQ(Scalar("SELECT COALESCE(GROUP_CONCAT(TABLE_NAME), '') FROM information_schema.TABLES "

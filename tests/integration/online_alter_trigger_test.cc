@@ -41,7 +41,8 @@ class TriggerTest : public OnlineAlterTest {
     return Scalar(
         "SELECT GROUP_CONCAT(CONCAT_WS('|', TRIGGER_NAME, EVENT_MANIPULATION, ACTION_TIMING, "
         "ACTION_ORDER, ACTION_STATEMENT, DEFINER, SQL_MODE, CHARACTER_SET_CLIENT) ORDER BY "
-        "TRIGGER_NAME SEPARATOR '\\n') FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = "
+        "TRIGGER_NAME SEPARATOR '\\n') FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA "
+        "= "
         "DATABASE() AND EVENT_OBJECT_TABLE = 'orders'");
   }
   int Counter(const std::string& what) {
@@ -123,7 +124,7 @@ TEST_F(TriggerTest, TriggersStrandedOnTheShadowGoBack) {
   EXPECT_NE(ShowCreate("orders").find("`customer` bigint"), std::string::npos);
   Exec("INSERT INTO orders (customer, amount) VALUES (1, 1)");
   EXPECT_EQ(Counter("ins"), 1);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = "
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = "
                    "DATABASE() AND TRIGGER_NAME = 'orders_ai'"),
             "1");
   EXPECT_NE(TriggerDefinitions().find("orders_ai|INSERT|AFTER"), std::string::npos);
@@ -158,7 +159,7 @@ TEST_F(TriggerTest, ATriggerLostInTheMiddleOfItsMoveIsRecreated) {
   EXPECT_EQ(Counter("ins"), 1);
   // Re-created last among the AFTER INSERT ones: only its order differs.
   EXPECT_NE(TriggerDefinitions().find("orders_ai|INSERT|AFTER"), std::string::npos);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = "
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = "
                    "DATABASE()"),
             "4");
 }
