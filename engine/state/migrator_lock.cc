@@ -61,7 +61,7 @@ std::string GoneHolder(Session& s, const StateTables& t, const std::string& name
   auto row = HolderRow(s, t, name);
   if (!row.ok()) return "";
   const Row* r = &*row;
-  if (!(*r)[0]) return "";  // free by now: the next GET_LOCK takes it
+  if (!(*r)[0]) return "released meanwhile";  // the next GET_LOCK takes it
   if ((*r)[3].value_or("1") == "0") {
     return fmt::format("its connection {} is no longer in the processlist", *(*r)[0]);
   }
@@ -70,7 +70,8 @@ std::string GoneHolder(Session& s, const StateTables& t, const std::string& name
     // between never does.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     row = HolderRow(s, t, name);
-    if (!row.ok() || !(*row)[0]) return "";
+    if (!row.ok()) return "";
+    if (!(*row)[0]) return "released meanwhile";
     r = &*row;
     if (!(*r)[1] || !(*r)[2] || *(*r)[2] != *(*r)[0]) {
       return fmt::format("its connection {} never recorded itself in {} (killed right after "
