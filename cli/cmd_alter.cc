@@ -39,6 +39,7 @@ SchemaChangeRequest MakeRequest(const CommandContext& ctx) {
   req.options.batch_size = ctx.Get<int>("batch-size", 0);
   req.options.postpone_cut_over = ctx.Get<bool>("postpone-cut-over", false);
   req.options.keep_old_table = ctx.Get<bool>("keep-old-table", false);
+  req.options.foreign_keys = ctx.Get<std::string>("foreign-keys", "refuse");
   req.revision = AlterRevision(req.table);
   req.step_index = 1;
   return req;
@@ -78,10 +79,10 @@ int RunAlter(CommandContext& ctx) {
     if (control.stopping()) e.exit = ExitCode::kAborted;
     return Fail(e);
   }
-  // Done: forget the shadow copy's swap marker (a later alter of this table
-  // must not take it for its own).
+  // Done: forget the shadow copy's markers (a later alter of this table must
+  // not take them for its own).
   (void)conn->Exec(fmt::format(
-      "DELETE FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq = -1",
+      "DELETE FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq < 0",
       sql::QuoteString(req.revision), req.step_index));
   spdlog::info("alter {}: done ({})", ctx.args[0], (*plan)->Strategy());
   return 0;
@@ -94,7 +95,7 @@ Command MakeAlterCommand() {
   c.name = "alter";
   c.synopsis =
       "TABLE \"ALTER SPEC\" [--strategy S] [--workers N] [--batch-size N] "
-      "[--postpone-cut-over] [--keep-old-table] [--sql]";
+      "[--postpone-cut-over] [--keep-old-table] [--foreign-keys refuse|rebuild|drop-swap] [--sql]";
   c.summary = "ad-hoc online schema change (instant, inplace or shadow copy)";
   c.add_options = [](po::options_description& o) {
     o.add_options()("strategy", po::value<std::string>(), "auto|instant|inplace|copy|native")(
@@ -102,6 +103,8 @@ Command MakeAlterCommand() {
         "batch-size", po::value<int>(), "rows per copy chunk, fixed (default: auto sizing)")(
         "postpone-cut-over", po::bool_switch(), "after the copy, wait for `sluice cut-over`")(
         "keep-old-table", po::bool_switch(), "keep the original table as _<t>_old")(
+        "foreign-keys", po::value<std::string>(),
+        "other tables referencing this one: refuse (default) | rebuild | drop-swap")(
         "sql", po::bool_switch(), "print what would run, connect to nothing");
     AddRunObserverOptions(o);
   };

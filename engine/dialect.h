@@ -44,6 +44,7 @@ struct SchemaStepOptions {
   int batch_size = 0;              // 0: dialect default
   bool postpone_cut_over = false;  // wait for `cut-over` before swapping tables
   bool keep_old_table = false;     // keep _<t>_old after the swap
+  std::string foreign_keys = "refuse";  // tables referencing this one: refuse|rebuild (MySQL copy)
 };
 
 // An ALTER (or CREATE/DROP INDEX) about to run online.

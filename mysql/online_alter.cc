@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <chrono>
 #include <functional>
+#include <thread>
 
 #include "engine/db/session_factory.h"
 #include "engine/exec/run_control.h"
@@ -10,8 +13,11 @@
 #include "engine/progress/progress.h"
 #include "engine/sql/quote.h"
 #include "mysql/cut_over.h"
+#include "mysql/foreign_keys.h"
 #include "mysql/shadow_copy.h"
+#include "mysql/table_definition.h"
 #include "mysql/triggers.h"
+#include "mysql/user_triggers.h"
 
 namespace sluice::mysql {
 namespace {
@@ -217,6 +223,7 @@ class FinishInterruptedSwap : public SchemaChange {
   Status Run(RunControl& control, ProgressReporter&) override {
     spdlog::info("{}: {}; finishing it", QuoteTable(names_.table), Reason());
     SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions_.Open());
+    SLUICE_TRY(RepointReferences(*s, names_.old, names_.table).status());
     SLUICE_TRY(FinishCutOver(*s, names_, opts_.keep_old_table, opts_.cut_over, control));
     // The copy's checkpoints: "<revision>#<trigger timestamp>" (ShadowCopy::
     // PickCheckpointKey; the 20-digit timestamp leaves 43 characters).
@@ -233,43 +240,178 @@ class FinishInterruptedSwap : public SchemaChange {
   ShadowCopyOptions opts_;
 };
 
+// What a shadow copy can do with the table's foreign keys (mysql/foreign_keys.h):
+// its own are re-created on the shadow; those of other tables pointing at it
+// need --foreign-keys rebuild.
+Status CheckForeignKeys(const TableInfo& t, const AlterSpec& spec, const SchemaStepOptions& opts) {
+  const std::string where = QuoteTable(t.ref);
+  const std::string& mode = opts.foreign_keys;
+  if (mode != "refuse" && mode != "rebuild" && mode != "drop-swap") {
+    return InputError(
+        fmt::format("--foreign-keys {} is not available for {} (use refuse, rebuild or drop-swap)",
+                    mode, where));
+  }
+  if (mode == "drop-swap" && opts.keep_old_table) {
+    return InputError(fmt::format(
+        "--foreign-keys drop-swap drops the original {}: it cannot be kept (--keep-old-table)",
+        where));
+  }
+  if (spec.adds_foreign_key) {
+    return InputError(fmt::format(
+        "the ALTER adds a foreign key to {}: a shadow copy would check it only row by row as it "
+        "copies. Add it with its own ALTER (the server can do it in place)",
+        where));
+  }
+  std::string lowered = spec.spec_without_options;
+  for (char& c : lowered) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (lowered.find("DROP FOREIGN KEY") != std::string::npos) {
+    return InputError(fmt::format(
+        "the ALTER drops a foreign key of {}: run DROP FOREIGN KEY as its own ALTER (the server "
+        "does it in place), then this change",
+        where));
+  }
+  std::string referencing, elsewhere, self;
+  for (const auto& fk : t.foreign_keys) {
+    const bool from_us = fk.table == t.ref.name, to_us = fk.referenced == t.ref.name;
+    std::string named = fmt::format("{} ({} -> {})", fk.name, fk.table, fk.referenced);
+    if (from_us && to_us) self += (self.empty() ? "" : ", ") + named;
+    if (!from_us && to_us) {
+      referencing += (referencing.empty() ? "" : ", ") + named;
+      if (fk.table.find('.') != std::string::npos)
+        elsewhere += (elsewhere.empty() ? "" : ", ") + named;
+    }
+  }
+  if (!self.empty()) {
+    return InputError(fmt::format(
+        "{} references itself ({}): a shadow copy cannot keep such a key pointing at the right "
+        "table. Drop it first",
+        where, self));
+  }
+  if (!referencing.empty() && mode == "refuse") {
+    return InputError(fmt::format(
+        "other tables reference {} by foreign keys: {}. After a swap they would still point at "
+        "the old table. Use --foreign-keys rebuild (each child's constraint is re-pointed at the "
+        "new table right after the swap, an ALTER of the child: for small children) or "
+        "drop-swap (see its risk in docs/ONLINE_ALTER.md), or drop them first",
+        where, referencing));
+  }
+  if (!elsewhere.empty() && mode == "rebuild") {
+    return InputError(fmt::format(
+        "tables of other schemas reference {} ({}): --foreign-keys rebuild re-points only "
+        "children in the same schema",
+        where, elsewhere));
+  }
+  return Status::Ok();
+}
+
+// A drop-swap killed between its DROP and its RENAME leaves only _t_new:
+// rename it into place. Returns true when the drop-swap is done (then only
+// the clean-up is left), false when it never happened.
+Result<bool> FinishInterruptedDropSwap(Session& s, const SchemaChangeRequest& req,
+                                       const ShadowNames& names) {
+  auto marker = s.Query(fmt::format(
+      "SELECT COUNT(*) FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq = -3 AND "
+      "kind = 'drop-swap'",
+      QuoteString(req.revision), req.step_index));
+  if (!marker.ok() || marker->rows.empty() || marker->rows[0][0].value_or("0") == "0") {
+    return false;  // no checkpoint table, or no drop-swap under way
+  }
+  SLUICE_ASSIGN(bool table_exists, TableExists(s, names.table));
+  SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
+  if (!table_exists && shadow_exists) {
+    spdlog::warn(
+        "{} is gone and {} holds the altered rows: an earlier drop-swap stopped between "
+        "its DROP and its RENAME; finishing it",
+        QuoteTable(names.table), QuoteTable(names.shadow));
+    SLUICE_TRY(RenameShadowIntoPlace(s, names));
+    return true;
+  }
+  if (!table_exists || shadow_exists) return false;
+  // Done only if t is no longer the table the shadow was made from (its
+  // recorded definition, mysql/shadow_copy.cc TakeBaseline).
+  SLUICE_ASSIGN(ResultSet baseline,
+                s.Query(fmt::format("SELECT lo_key FROM sluice_checkpoint WHERE revision = {} AND "
+                                    "step = {} AND seq = -2",
+                                    QuoteString(req.revision), req.step_index)));
+  SLUICE_ASSIGN(std::optional<TableDefinition> now, ReadTableDefinition(s, names.table));
+  if (baseline.rows.empty() || !now) return false;
+  return baseline.rows[0][0].value_or("") != DefinitionDigest(*now);
+}
+
+// A run killed in its cut-over may have left its RENAME (the cut-over's
+// second session) waiting in the server, and the sentry `_t_old`. The RENAME
+// must not run after this run has looked at the tables: it is stopped (KILL
+// QUERY; one already running finishes, and the swap is then found), and only
+// then is the sentry dropped. Stopping a queued RENAME is always safe: a live
+// cut-over whose RENAME fails swaps nothing and tries again.
+Status SettleInterruptedCutOver(Session& s, const ShadowNames& names, const CutOverOptions& opts) {
+  for (int i = 0;; ++i) {
+    SLUICE_ASSIGN(ResultSet rs, s.Query("SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> "
+                                        "CONNECTION_ID() AND INFO = " +
+                                        QuoteString(CutOverSql(names))));
+    if (rs.rows.empty()) break;
+    if (i == 50) {
+      return RuntimeError(
+          fmt::format("the RENAME of an earlier cut-over of {} does not stop "
+                      "(connection {}); kill it and run again",
+                      QuoteTable(names.table), rs.rows[0][0].value_or("?")));
+    }
+    for (const auto& row : rs.rows) {
+      spdlog::warn("stopping the RENAME of an interrupted cut-over of {} (connection {})",
+                   QuoteTable(names.table), row[0].value_or("?"));
+      (void)s.Exec("KILL QUERY " + row[0].value_or("0"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  SLUICE_ASSIGN(bool sentry, IsSentry(s, names));
+  if (!sentry) return Status::Ok();
+  spdlog::info("dropping the cut-over sentry {} of an interrupted run", QuoteTable(names.old));
+  // A sentry still locked: the killed run's lock session not yet noticed
+  // dead, or another sluice cutting over right now.
+  RunControl local;
+  Status dropped = ExecWithShortLock(s, "DROP TABLE IF EXISTS " + QuoteTable(names.old),
+                                     CutOverOptions{opts.lock_wait_timeout_s, 3, 250}, local,
+                                     "dropping the cut-over sentry");
+  if (!dropped.ok()) {
+    Error e = dropped.error();
+    e.message += fmt::format(" (is another sluice cutting over {}?)", QuoteTable(names.table));
+    return e;
+  }
+  return Status::Ok();
+}
+
+// A run killed in its cut-over between moving the user's triggers to the
+// shadow and letting the swap through leaves them there: back to the table.
+Status ReturnStrandedTriggers(Session& s, const ShadowNames& names) {
+  SLUICE_ASSIGN(std::vector<UserTrigger> stranded, ListUserTriggers(s, names.shadow, names));
+  if (stranded.empty()) return Status::Ok();
+  spdlog::warn("{} trigger(s) of {} were left on {} by an interrupted cut-over; moving them back",
+               stranded.size(), QuoteTable(names.table), QuoteTable(names.shadow));
+  SLUICE_TRY(s.Exec(fmt::format("LOCK TABLES {} WRITE, {} WRITE", QuoteTable(names.table),
+                                QuoteTable(names.shadow))));
+  Status moved = MoveUserTriggers(s, stranded, names.table, names.shadow);
+  (void)s.Exec("UNLOCK TABLES");
+  return moved;
+}
+
 // Refusals that only a shadow copy has, and whether a stopped copy can resume.
 Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& spec,
-                               const ShadowNames& names) {
+                               const ShadowNames& names, const SchemaStepOptions& opts) {
   if (t.ChunkableKey() == nullptr) {
     return InputError(fmt::format(
         "{} has no primary key or unique key over NOT NULL columns: a shadow copy needs one to "
         "copy in chunks and to mirror writes by key. Add one first",
         QuoteTable(t.ref)));
   }
-  if (!t.foreign_keys.empty() || spec.adds_foreign_key) {
-    std::string fks;
-    for (const auto& fk : t.foreign_keys) {
-      fks +=
-          fmt::format("{}{} ({} -> {})", fks.empty() ? "" : ", ", fk.name, fk.table, fk.referenced);
-    }
-    return InputError(fmt::format(
-        "{} takes part in foreign keys{}{}: a shadow copy would leave them pointing at the old "
-        "table after the swap. Drop the foreign keys first, or use a change the server can do "
-        "INSTANT or INPLACE",
-        QuoteTable(t.ref), fks.empty() ? " (the ALTER adds one)" : ": ", fks));
-  }
+  SLUICE_TRY(CheckForeignKeys(t, spec, opts));
+  // The user's triggers move at the cut-over (mysql/user_triggers.h); one
+  // named like a copy trigger is refused here.
+  SLUICE_TRY(ListUserTriggers(s, t.ref, names).status());
   SLUICE_ASSIGN(std::vector<std::string> triggers, ListTriggers(s, t.ref));
   int ours = 0;
-  std::string foreign;
   for (const auto& name : triggers) {
-    if (name == names.insert_trigger || name == names.update_trigger ||
-        name == names.delete_trigger) {
-      ++ours;
-    } else {
-      foreign += (foreign.empty() ? "" : ", ") + name;
-    }
-  }
-  if (!foreign.empty()) {
-    return InputError(
-        fmt::format("{} has triggers ({}): they would stay behind on the old "
-                    "table at the swap. Drop them first and re-create them after",
-                    QuoteTable(t.ref), foreign));
+    ours += name == names.insert_trigger || name == names.update_trigger ||
+            name == names.delete_trigger;
   }
   SLUICE_ASSIGN(bool old_exists, TableExists(s, names.old));
   if (old_exists) {
@@ -279,6 +421,7 @@ Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& 
         QuoteTable(names.old), QuoteTable(names.old)));
   }
   SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
+  if (shadow_exists) SLUICE_TRY(ReturnStrandedTriggers(s, names));
   if (!shadow_exists) {
     if (ours > 0) {
       return InputError(
@@ -331,12 +474,6 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
                     "statement, not inside an online schema change",
                     where));
   }
-  if (spec.drops_primary_key && !spec.adds_primary_key) {
-    return InputError(
-        fmt::format("the ALTER drops the primary key of {} without adding another:"
-                    " refusing, an online change needs a key to copy and mirror by",
-                    where));
-  }
   std::string strategy = req.options.strategy.empty() ? "auto" : req.options.strategy;
   if (strategy == "auto" && !spec.user_algorithm.empty()) {
     if (spec.user_algorithm == "INSTANT") strategy = "instant";
@@ -355,8 +492,10 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   copy_opts.batch_size = req.options.batch_size > 0 ? req.options.batch_size : copy_opts.batch_size;
   copy_opts.postpone_cut_over = req.options.postpone_cut_over;
   copy_opts.keep_old_table = req.options.keep_old_table;
+  copy_opts.drop_swap = req.options.foreign_keys == "drop-swap";
   copy_opts.cut_over = tuning.cut_over;
   copy_opts.checksum = tuning.checksum;
+  copy_opts.ddl_check_interval = tuning.ddl_check_interval;
 
   if (offline) {
     SLUICE_ASSIGN(ShadowNames names, MakeShadowNames(req.table));
@@ -388,6 +527,21 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
     if (db.rows.empty() || !db.rows[0][0]) return InputError("no database selected for " + where);
     r.table.schema = *db.rows[0][0];
   }
+  {
+    SLUICE_ASSIGN(ShadowNames early, MakeShadowNames(r.table));
+    SLUICE_ASSIGN(bool drop_swapped, FinishInterruptedDropSwap(*s, r, early));
+    if (!drop_swapped) SLUICE_TRY(SettleInterruptedCutOver(*s, early, tuning.cut_over));
+    // A kill in the middle of moving the user's triggers may have lost one.
+    SLUICE_ASSIGN(bool table_there, TableExists(*s, r.table));
+    if (table_there) {
+      SLUICE_TRY(
+          RestoreJournaledTriggers(*s, "sluice_checkpoint", r.revision, r.step_index, r.table));
+    }
+    if (drop_swapped) {
+      return std::unique_ptr<SchemaChange>(
+          new FinishInterruptedSwap(sessions, r.revision, early, copy_opts));
+    }
+  }
   auto inspected = dialect.InspectTable(*s, r.table);
   if (!inspected.ok()) {
     if (inspected.error().code == kNoSuchTable) return InputError("no such table " + where);
@@ -410,7 +564,7 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   Fallback plan_copy = [d, f, r, spec, table, names, copy_opts](
                            const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
     SLUICE_ASSIGN(std::unique_ptr<Session> cs, f->Open());
-    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names));
+    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names, r.options));
     ShadowCopyOptions o = copy_opts;
     o.resume = resume;
     return std::unique_ptr<SchemaChange>(new ShadowCopy(*d, *f, r, spec, table, names, o, why));

@@ -7,6 +7,7 @@
 // nothing. strategy=instant|inplace|copy skips the probe.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,7 @@ std::string DirectAlterSql(const TableRef& table, const AlterSpec& spec,
 struct OnlineAlterTuning {
   CutOverOptions cut_over;
   ChecksumOptions checksum;
+  std::chrono::milliseconds ddl_check_interval{1000};
 };
 
 Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionFactory& sessions,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -15,7 +16,10 @@
 #include "engine/sql/quote.h"
 #include "engine/state/checkpoint_store.h"
 #include "engine/throttle/throttler.h"
+#include "mysql/child_control.h"
+#include "mysql/foreign_keys.h"
 #include "mysql/triggers.h"
+#include "mysql/user_triggers.h"
 
 namespace sluice::mysql {
 namespace {
@@ -27,6 +31,12 @@ using sql::QuoteTable;
 constexpr int kDuplicateEntry = 1062;
 constexpr int kDuplicateKeyName = 1061;  // ER_DUP_KEYNAME
 constexpr const char* kCheckpointTable = "sluice_checkpoint";
+// sluice_checkpoint rows of the step itself: -1 the swap marker, -2 the
+// original's definition the shadow was made from, -3 a drop-swap under way
+// (mysql/online_alter.cc reads -1 and -3), -100 and below the user's
+// triggers (mysql/user_triggers.h).
+constexpr int kBaselineSeq = -2;
+constexpr int kDropSwapSeq = -3;
 
 bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -37,6 +47,10 @@ std::string TrimIndexLine(std::string line) {
   line = b == std::string::npos ? "" : line.substr(b);
   while (!line.empty() && (line.back() == ',' || line.back() == ' ')) line.pop_back();
   return line;
+}
+
+bool IsForeignKeyLine(const std::string& l) {
+  return StartsWith(l, "CONSTRAINT `") && l.find(" FOREIGN KEY (") != std::string::npos;
 }
 
 bool IsIndexLine(const std::string& l) {
@@ -178,7 +192,9 @@ std::string ShapeWithoutIndexes(const std::string& create_statement) {
       continue;
     }
     std::string l = TrimIndexLine(line);
-    if (IsIndexLine(l)) continue;
+    // Foreign keys: a scratch (temporary) table of the shape has none, the
+    // shadow has them under toggled names (mysql/foreign_keys.h).
+    if (IsIndexLine(l) || IsForeignKeyLine(l)) continue;
     out += l + "\n";
   }
   return std::regex_replace(out, std::regex(" AUTO_INCREMENT=[0-9]+"), "");
@@ -209,7 +225,9 @@ std::vector<std::string> ShadowCopy::OfflineSql() const {
                   QuoteTable(names_.shadow), QuoteTable(names_.table)),
       fmt::format("-- ALTER TABLE {} ADD <deferred indexes>, ALGORITHM=INPLACE, LOCK=NONE",
                   QuoteTable(names_.shadow)),
-      "-- chunked checksum of both tables, then:",
+      "-- chunked checksum of both tables, then, while another session holds LOCK TABLES on both "
+      "and a sentry table named " +
+          QuoteTable(names_.old) + " and finds the definitions unchanged:",
       CutOverSql(names_),
   };
   for (const auto& s : DropTriggerSql(names_)) out.push_back(s);
@@ -232,9 +250,17 @@ void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase, u
 
 Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   spdlog::info("{}: strategy copy ({})", QuoteTable(names_.table), reason_);
-  Status st = RunSteps(control, progress);
+  ChildControl copy_control(control);
+  Status st = RunSteps(copy_control.control(), progress);
+  if (guard_) guard_->Unwatch();
   if (st.ok() || swapped_) return st;
-  if (control.stopping() && !control.aborted()) {
+  st = GuardedError(st);
+  // A stop from inside the copy (critical load) is the run's.
+  RunControl& inner = copy_control.control();
+  if (inner.aborted() && !control.aborted() && !ddl_failed_) {
+    control.RequestAbort(inner.abort_reason());
+  }
+  if (control.stopping() && !control.aborted() && !ddl_failed_) {
     spdlog::warn(
         "stopped: {} and the triggers stay in place; run the same alter again to "
         "resume the copy from its checkpoint",
@@ -245,6 +271,9 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   if (!s.ok()) return st;
   if (!checkpoint_key_.empty())
     (void)CheckpointStore::Clear(**s, kCheckpointTable, checkpoint_key_);
+  (void)s->get()->Exec(
+      fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND seq < -1",  // not -1
+                  QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index));
   Status cleaned = CleanUpShadow(**s, names_, opts_.cut_over);
   if (!cleaned.ok()) {
     Error e = st.error();
@@ -256,6 +285,7 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
 
 Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions_.Open());
+  SLUICE_TRY(TakeBaseline(*s));
   if (!opts_.resume) {
     SLUICE_TRY(CreateShadow(*s));
   } else {
@@ -264,13 +294,43 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_TRY(PlanCopy(*s));
   SLUICE_TRY(DeferIndexes(*s));
   SLUICE_TRY(EnsureTriggers(*s, control));
+  SLUICE_TRY(StartGuard(*s, control));
   SLUICE_TRY(PickCheckpointKey(*s));
   SLUICE_TRY(CopyRows(control, progress));
   SLUICE_TRY(IndexAndVerify(*s, control, progress));
   SLUICE_TRY(WaitForCutOver(control, progress));
   Publish(progress, "cut-over", table_.estimated_rows);
-  SLUICE_TRY(CutOver(*s, names_, opts_.cut_over, control));
+  // The guard's last check is the cut-over's own, made with the tables locked.
+  guard_->Unwatch();
+  if (!guard_->change().empty()) return DdlFailure(guard_->change());
+  // The user's triggers are journaled before they move (mysql/user_triggers.h).
+  SLUICE_ASSIGN(std::vector<UserTrigger> user_triggers, ListUserTriggers(*s, names_.table, names_));
+  SLUICE_TRY(
+      JournalUserTriggers(*s, kCheckpointTable, req_.revision, req_.step_index, user_triggers));
+  CutOverHooks hooks;
+  hooks.check = [this](Session& locked) -> Status {
+    SLUICE_ASSIGN(std::string change, guard_->Check(locked));
+    return change.empty() ? Status::Ok() : DdlFailure(change);
+  };
+  hooks.prepare = [this, &user_triggers](Session& locked) -> Status {
+    SLUICE_ASSIGN(user_triggers, ListUserTriggers(locked, names_.table, names_));
+    return MoveUserTriggers(locked, user_triggers, names_.shadow, names_.table);
+  };
+  hooks.undo = [this, &user_triggers](Session& locked) {
+    return MoveUserTriggers(locked, user_triggers, names_.table, names_.shadow);
+  };
+  if (opts_.drop_swap) {
+    // A rerun must know a drop-swap was under way if it finds t gone.
+    SLUICE_TRY(s->Exec(fmt::format(
+        "REPLACE INTO {} (revision, step, seq, kind) VALUES ({}, {}, {}, 'drop-swap')",
+        QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index, kDropSwapSeq)));
+    SLUICE_TRY(DropSwapCutOver(*s, names_, opts_.cut_over, control, hooks));
+  } else {
+    SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, hooks));
+  }
   swapped_ = true;
+  // --foreign-keys rebuild: children followed the original to _t_old.
+  SLUICE_TRY(RepointReferences(*s, names_.old, names_.table).status());
   // Until the caller records this step as done, a rerun must know that the
   // swap happened, also once the clean-up below has dropped _t_old: a marker
   // under the step's own key (seq -1), cleared with the revision's
@@ -286,6 +346,64 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   return Status::Ok();
 }
 
+Status ShadowCopy::TakeBaseline(Session& s) {
+  SLUICE_ASSIGN(std::optional<TableDefinition> now, ReadTableDefinition(s, names_.table));
+  if (!now) return InputError("no such table " + QuoteTable(names_.table));
+  baseline_ = *now;
+  // Recorded as a hash: the column is not utf8mb4 everywhere, names may be.
+  const std::string digest = DefinitionDigest(*now);
+  CheckpointStore store(kCheckpointTable, req_.revision, req_.step_index);
+  SLUICE_TRY(store.EnsureTable(s));
+  if (opts_.resume) {
+    // The definition a stopped run made its shadow from, if it recorded it.
+    SLUICE_ASSIGN(ResultSet rs,
+                  s.Query(fmt::format("SELECT lo_key FROM {} WHERE revision = {} AND step = {} AND "
+                                      "seq = {}",
+                                      QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
+                                      req_.step_index, kBaselineSeq)));
+    if (rs.rows.empty() || rs.rows[0][0].value_or("") == digest) return Status::Ok();
+    spdlog::warn(
+        "{} changed while the copy was stopped (its definition or identity is not the one the "
+        "shadow was made from): starting the copy afresh",
+        QuoteTable(names_.table));
+    SLUICE_TRY(CleanUpShadow(s, names_, opts_.cut_over));
+    opts_.resume = false;
+  }
+  SLUICE_TRY(s.Exec(fmt::format(
+      "REPLACE INTO {} (revision, step, seq, kind, lo_key) VALUES ({}, {}, {}, 'definition', {})",
+      QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index, kBaselineSeq,
+      QuoteString(digest))));
+  return Status::Ok();
+}
+
+Status ShadowCopy::StartGuard(Session& s, RunControl& control) {
+  SLUICE_ASSIGN(std::string shadow, ShowCreate(s, names_.shadow));
+  guard_ =
+      std::make_unique<DdlGuard>(names_, baseline_, ShapeWithoutIndexes(shadow), opts_.cut_over);
+  // What happened between the baseline and the triggers: no trigger saw it.
+  SLUICE_ASSIGN(std::string change, guard_->Check(s));
+  if (!change.empty()) return DdlFailure(change);
+  guard_->Watch(sessions_, control, opts_.ddl_check_interval);
+  return Status::Ok();
+}
+
+Status ShadowCopy::DdlFailure(const std::string& change) {
+  ddl_failed_ = true;
+  return guard_->ChangeError(change);
+}
+
+Status ShadowCopy::GuardedError(const Status& st) {
+  if (!guard_ || ddl_failed_) return st;
+  if (!guard_->change().empty()) return DdlFailure(guard_->change());
+  // The copy may meet the change before the guard does (a dropped column
+  // fails its SELECT): name the change, not its symptom.
+  auto s = sessions_.Open();
+  if (!s.ok()) return st;
+  auto change = guard_->Check(**s);
+  if (!change.ok() || change->empty()) return st;
+  return DdlFailure(*change);
+}
+
 Status ShadowCopy::CreateShadow(Session& s) {
   SLUICE_TRY(s.Exec(
       fmt::format("CREATE TABLE {} LIKE {}", QuoteTable(names_.shadow), QuoteTable(names_.table))));
@@ -297,11 +415,28 @@ Status ShadowCopy::CreateShadow(Session& s) {
     e.message = "the ALTER fails on the shadow table: " + e.message;
     return e;
   }
+  // The table's own foreign keys (LIKE copies none), before any row arrives.
+  SLUICE_ASSIGN(std::string original, ShowCreate(s, names_.table));
+  SLUICE_ASSIGN(std::string add_fks, AddForeignKeysSql(names_.shadow, ForeignKeysOf(original)));
+  if (add_fks.empty()) return Status::Ok();
+  auto fks = s.Exec(add_fks);
+  if (!fks.ok()) {
+    Error e = fks.error();
+    e.cls = ErrorClass::kFatal;
+    e.message = fmt::format(
+        "the foreign keys of {} do not fit its new shape (does the ALTER change their columns?): "
+        "{}",
+        QuoteTable(names_.table), e.message);
+    return e;
+  }
+  spdlog::info("created the foreign keys of {} on {} under toggled names", QuoteTable(names_.table),
+               QuoteTable(names_.shadow));
   return Status::Ok();
 }
 
 Status ShadowCopy::PlanCopy(Session& s) {
   SLUICE_ASSIGN(TableInfo shadow, dialect_.InspectTable(s, names_.shadow));
+
   SLUICE_ASSIGN(DefaultExprs defaults, NotNullDefaults(s, names_.shadow));
   SLUICE_ASSIGN(plan_, MakeCopyPlan(names_, table_, shadow, spec_.renamed_columns, defaults));
   // Text compares in one character set only where the ALTER changes it.
@@ -323,14 +458,23 @@ Status ShadowCopy::PlanCopy(Session& s) {
     (void)s.Exec("DROP TEMPORARY TABLE IF EXISTS " + QuoteTable(scratch));
     SLUICE_ASSIGN(create, std::move(shown));
   }
-  const IndexInfo* key_index = nullptr;
-  for (const auto& idx : shadow.indexes) {
-    if (idx.unique && idx.columns == plan_.new_key) key_index = &idx;
-  }
+  // Indexes a foreign key needs cannot be dropped (1553).
+  SLUICE_ASSIGN(std::string shadow_create, ShowCreate(s, names_.shadow));
+  std::vector<ForeignKeyDef> fks = ForeignKeysOf(shadow_create);
+  auto needed_by_fk = [&fks](const IndexDefinition& d) {
+    std::vector<std::string> cols = IndexColumns(d.definition);
+    for (const auto& fk : fks) {
+      if (cols.size() >= fk.columns.size() &&
+          std::equal(fk.columns.begin(), fk.columns.end(), cols.begin())) {
+        return true;
+      }
+    }
+    return false;
+  };
   deferred_.clear();
   for (auto& d : SecondaryIndexes(create)) {
-    if (!d.deferrable) continue;
-    if (key_index != nullptr && d.name == key_index->name) continue;
+    if (!d.deferrable || needed_by_fk(d)) continue;
+    if (d.name == plan_.new_key_index) continue;  // the triggers find rows by it
     deferred_.push_back(std::move(d));
   }
   return Status::Ok();
@@ -373,10 +517,13 @@ Status ShadowCopy::PickCheckpointKey(Session& s) {
   // finished.
   SLUICE_ASSIGN(
       ResultSet rs,
+      // By EVENT_OBJECT_SCHEMA and _TABLE: the lookup MariaDB can do without
+      // opening every schema (see engine/schema/inspector.cc).
       s.Query(fmt::format("SELECT DATE_FORMAT(CREATED, '%Y%m%d%H%i%s%f') FROM "
-                          "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {} AND "
-                          "TRIGGER_NAME = {}",
-                          QuoteString(names_.table.schema), QuoteString(names_.insert_trigger))));
+                          "information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = {} AND "
+                          "EVENT_OBJECT_TABLE = {} AND TRIGGER_NAME = {}",
+                          QuoteString(names_.table.schema), QuoteString(names_.table.name),
+                          QuoteString(names_.insert_trigger))));
   std::string token = rs.rows.empty() ? "" : rs.rows[0][0].value_or("");
   constexpr size_t kMaxKey = 64;  // sluice_checkpoint.revision
   std::string base = req_.revision.substr(0, kMaxKey - token.size() - 1);

@@ -4,6 +4,7 @@
 // indexes, verify with a chunked checksum, then swap atomically.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "engine/dialect.h"
 #include "mysql/alter_spec.h"
 #include "mysql/cut_over.h"
+#include "mysql/ddl_guard.h"
 #include "mysql/shadow_copy_plan.h"
 #include "mysql/table_checksum.h"
 
@@ -35,9 +37,11 @@ struct ShadowCopyOptions {
   int batch_size = 0;  // rows per copy chunk: N fixed, 0 auto (the data step engine's batch-size=auto)
   bool postpone_cut_over = false;
   bool keep_old_table = false;
-  bool resume = false;  // _t_new and the triggers exist from a stopped run
+  bool drop_swap = false;  // --foreign-keys drop-swap: DropSwapCutOver instead of CutOver
+  bool resume = false;     // _t_new and the triggers exist from a stopped run
   CutOverOptions cut_over;
   ChecksumOptions checksum;
+  std::chrono::milliseconds ddl_check_interval{1000};  // the concurrent-DDL guard's period
 };
 
 class ShadowCopy : public SchemaChange {
@@ -52,6 +56,10 @@ class ShadowCopy : public SchemaChange {
 
  private:
   Status RunSteps(RunControl& control, ProgressReporter& progress);
+  Status TakeBaseline(Session& s);
+  Status StartGuard(Session& s, RunControl& control);
+  Status GuardedError(const Status& st);
+  Status DdlFailure(const std::string& change);
   Status CreateShadow(Session& s);
   Status PlanCopy(Session& s);
   Status DeferIndexes(Session& s);
@@ -76,6 +84,9 @@ class ShadowCopy : public SchemaChange {
   CopyPlan plan_;
   std::vector<IndexDefinition> deferred_;
   std::string checkpoint_key_;  // the copy's checkpoints: this shadow's own
+  TableDefinition baseline_;    // the original's definition the shadow was made from
+  std::unique_ptr<DdlGuard> guard_;
+  bool ddl_failed_ = false;  // the step fails: clean up, do not keep for a resume
   bool swapped_ = false;
 };
 

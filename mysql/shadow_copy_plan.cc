@@ -80,6 +80,114 @@ std::string InsertSelect(const CopyPlan& p, const chunk::KeyRange& range, bool i
       QuoteTable(p.names.table), QuoteIdent(p.key_index), RangeWhere(p.old_spec, range));
 }
 
+bool SameColumns(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Whether `prefix` are the leading columns of `idx`, in any order.
+bool LeadsIndex(const IndexInfo& idx, const std::vector<std::string>& prefix) {
+  if (idx.columns.size() < prefix.size()) return false;
+  std::vector<std::string> a(prefix.size()), b(prefix.size());
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    a[i] = Lower(prefix[i]);
+    b[i] = Lower(idx.columns[i]);
+  }
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
+bool AllNotNull(const TableInfo& t, const std::vector<std::string>& cols) {
+  for (const auto& c : cols) {
+    const ColumnInfo* col = FindColumnNoCase(t, c);
+    if (col == nullptr || col->nullable) return false;
+  }
+  return true;
+}
+
+// The old table's keys that identify a row: the primary key, then the unique
+// keys over NOT NULL columns.
+std::vector<const IndexInfo*> RowKeys(const TableInfo& t) {
+  std::vector<const IndexInfo*> out;
+  if (const IndexInfo* pk = t.PrimaryKey()) out.push_back(pk);
+  for (const auto& i : t.indexes) {
+    if (i.unique && !i.primary && AllNotNull(t, i.columns)) out.push_back(&i);
+  }
+  return out;
+}
+
+// The new names of `cols`, or why one has none.
+Result<std::vector<std::string>> MapToNew(const CopyPlan& p, const std::vector<std::string>& cols) {
+  std::vector<std::string> out;
+  for (const auto& k : cols) {
+    auto col = std::find_if(p.columns.begin(), p.columns.end(),
+                            [&](const CopyColumn& c) { return Lower(c.source) == Lower(k); });
+    if (col == p.columns.end()) return InputError(fmt::format("column `{}` is dropped", k));
+    out.push_back(col->target);
+  }
+  return out;
+}
+
+// The key the copy chunks on and the triggers mirror by, in this order:
+//  1. a key of the old table that stays a unique key over NOT NULL columns
+//     of the new one (also when the ALTER swaps which one is primary);
+//  2. else the old table's first key, if its columns stay NOT NULL and lead
+//     an index of the new table (a PK widened to (id, x)): the triggers
+//     delete by it before each write, since it no longer identifies a row
+//     to REPLACE.
+Status ChooseKey(CopyPlan& p, const TableInfo& old_table, const TableInfo& new_table) {
+  std::vector<const IndexInfo*> keys = RowKeys(old_table);
+  if (keys.empty()) {
+    return InputError(
+        fmt::format("table {} has no primary key or unique key over NOT NULL "
+                    "columns to copy it in chunks by; add one first",
+                    QuoteTable(old_table.ref)));
+  }
+  auto use = [&](const IndexInfo& old_key, std::vector<std::string> new_key,
+                 const IndexInfo& new_index, bool delete_by_key) {
+    p.key_index = old_key.name;
+    p.old_key = old_key.columns;
+    p.new_key = std::move(new_key);
+    p.new_key_index = new_index.name;
+    p.delete_by_key = delete_by_key;
+  };
+  for (const IndexInfo* k : keys) {
+    auto mapped = MapToNew(p, k->columns);
+    if (!mapped.ok() || !AllNotNull(new_table, *mapped)) continue;
+    for (const auto& idx : new_table.indexes) {
+      if (idx.unique && SameColumns(idx.columns, *mapped)) {
+        use(*k, *mapped, idx, false);
+        return Status::Ok();
+      }
+    }
+  }
+  const IndexInfo& first = *keys.front();
+  auto mapped = MapToNew(p, first.columns);
+  std::string why;
+  if (!mapped.ok()) {
+    why = mapped.error().message;
+  } else if (!AllNotNull(new_table, *mapped)) {
+    why = "it becomes NULL-able";
+  } else {
+    for (const auto& idx : new_table.indexes) {
+      if (LeadsIndex(idx, *mapped)) {
+        use(first, *mapped, idx, true);
+        return Status::Ok();
+      }
+    }
+    why = "no index of the new table starts with it";
+  }
+  return InputError(fmt::format(
+      "no key identifies a row in both {} and its new shape: the old key {} ({}) cannot serve "
+      "({}), and no unique key over NOT NULL columns is kept. A shadow copy needs one to copy in "
+      "chunks and mirror writes by; keep one in the ALTER",
+      QuoteTable(old_table.ref), first.name, QuoteIdentList(first.columns), why));
+}
+
 }  // namespace
 
 Result<ShadowNames> MakeShadowNames(const TableRef& table) {
@@ -137,41 +245,7 @@ Result<CopyPlan> MakeCopyPlan(const ShadowNames& names, const TableInfo& old_tab
     p.columns.push_back(std::move(c));
   }
 
-  const IndexInfo* key = old_table.ChunkableKey();
-  if (key == nullptr) {
-    return InputError(
-        fmt::format("table {} has no primary key or unique key over NOT NULL "
-                    "columns to copy it in chunks by; add one first",
-                    QuoteTable(old_table.ref)));
-  }
-  p.key_index = key->name;
-  p.old_key = key->columns;
-  for (const auto& k : key->columns) {
-    auto col = std::find_if(p.columns.begin(), p.columns.end(),
-                            [&](const CopyColumn& c) { return Lower(c.source) == Lower(k); });
-    if (col == p.columns.end()) {
-      return InputError(fmt::format(
-          "the ALTER drops key column `{}` of {} (key {}): a shadow copy needs the key it "
-          "chunks on in both tables",
-          k, QuoteTable(old_table.ref), key->name));
-    }
-    p.new_key.push_back(col->target);
-  }
-  bool unique_in_new = false;
-  for (const auto& idx : new_table.indexes) {
-    if (!idx.unique || idx.columns.size() != p.new_key.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < idx.columns.size() && same; ++i) {
-      same = Lower(idx.columns[i]) == Lower(p.new_key[i]);
-    }
-    unique_in_new |= same;
-  }
-  if (!unique_in_new) {
-    return InputError(
-        fmt::format("after the ALTER, ({}) is no longer a unique key of {}: a "
-                    "shadow copy needs the key it chunks on in both tables",
-                    QuoteIdentList(p.new_key), QuoteTable(old_table.ref)));
-  }
+  SLUICE_TRY(ChooseKey(p, old_table, new_table));
   // MariaDB's range optimizer needs composite bounds spelled out.
   SLUICE_ASSIGN(p.old_spec, chunk::KeySpec::Make(old_table, ChunkKey{p.old_key, false},
                                                  chunk::TupleStyle::kExpanded));

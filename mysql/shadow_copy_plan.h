@@ -53,6 +53,8 @@ struct CopyPlan {
   std::vector<std::string> old_key;  // chunk key columns in the old table
   std::vector<std::string> new_key;  // the same columns in the new table
   std::string key_index;             // index name of the key in the old table
+  std::string new_key_index;         // the index that serves it in the new table (never deferred)
+  bool delete_by_key = false;        // not unique in the new table: triggers delete by it first
   chunk::KeySpec old_spec;           // the key in the old table, for range predicates
   chunk::KeySpec new_spec;           // the same key in the new table
 
@@ -65,8 +67,9 @@ struct CopyPlan {
 using DefaultExprs = std::map<std::string, std::string>;
 
 // Maps old onto new. `renamed`: old -> new from the ALTER. Never writes a
-// generated column. Fails when the chunk key does not survive as a unique key
-// of the new table.
+// generated column. Chooses the key (see ChooseKey in the .cc: a key unique
+// in both tables, else the old key where it stays NOT NULL and indexed);
+// fails, naming the key, when none can identify a row in both.
 Result<CopyPlan> MakeCopyPlan(const ShadowNames& names, const TableInfo& old_table,
                               const TableInfo& new_table,
                               const std::map<std::string, std::string>& renamed,

@@ -57,13 +57,17 @@ std::vector<std::string> CreateTriggerSql(const CopyPlan& p) {
   const std::string table = QuoteTable(n.table);
   const std::string delete_old =
       fmt::format("DELETE FROM {} WHERE {}", QuoteTable(n.shadow), MatchOldKey(p));
+  // A key that is not unique in the new table cannot tell REPLACE which row
+  // to replace: the old row goes first, always.
+  const std::string update_body =
+      p.delete_by_key ? fmt::format("BEGIN {}; {}; END", delete_old, ReplaceNewRow(p))
+                      : fmt::format("BEGIN IF NOT ({}) THEN {}; END IF; {}; END", KeyUnchanged(p),
+                                    delete_old, ReplaceNewRow(p));
   return {
       fmt::format("CREATE TRIGGER {} AFTER INSERT ON {} FOR EACH ROW {}",
                   TriggerRef(n, n.insert_trigger), table, ReplaceNewRow(p)),
-      fmt::format("CREATE TRIGGER {} AFTER UPDATE ON {} FOR EACH ROW BEGIN "
-                  "IF NOT ({}) THEN {}; END IF; {}; END",
-                  TriggerRef(n, n.update_trigger), table, KeyUnchanged(p), delete_old,
-                  ReplaceNewRow(p)),
+      fmt::format("CREATE TRIGGER {} AFTER UPDATE ON {} FOR EACH ROW {}",
+                  TriggerRef(n, n.update_trigger), table, update_body),
       fmt::format("CREATE TRIGGER {} AFTER DELETE ON {} FOR EACH ROW {}",
                   TriggerRef(n, n.delete_trigger), table, delete_old),
   };

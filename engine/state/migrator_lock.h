@@ -18,8 +18,15 @@ class MigratorLock {
   // `wait_seconds` (0: fail at once). When another migrator holds it the
   // error has ExitCode::kLockHeld and names the holder. The session must
   // stay open (and unused by others) while the lock is held.
+  //
+  // A holder that is gone (killed with kill -9 just before a rerun: its pid
+  // no longer runs on this host, or its connection has left the processlist,
+  // or it never wrote its row) but whose lock the server has not released yet
+  // is waited for, up to `gone_holder_wait_seconds` more, and the log says
+  // so. A live holder still fails at once.
   static Result<std::unique_ptr<MigratorLock>> Acquire(Session& session, const StateTables& tables,
-                                                       double wait_seconds);
+                                                       double wait_seconds,
+                                                       double gone_holder_wait_seconds = 10);
   ~MigratorLock();
   MigratorLock(const MigratorLock&) = delete;
   MigratorLock& operator=(const MigratorLock&) = delete;

@@ -43,13 +43,15 @@ std::unique_ptr<ChildProcess> FaultTest::StartSluice(const SluiceProject& p,
   return p.Start(dsn_string(), args);
 }
 
-void FaultTest::VerifyFinalState(const FinalState& s, const std::string& context) {
+void FaultTest::VerifyFinalState(const FinalState& s, const std::string& context,
+                                 const std::string& triggers) {
   SCOPED_TRACE(context);
   std::string db = sql::QuoteString(db_name());
-  EXPECT_EQ(Scalar("SELECT COALESCE(GROUP_CONCAT(TRIGGER_NAME), '') FROM "
-                   "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = " + db),
-            "")
-      << "leftover triggers";
+  EXPECT_EQ(Scalar("SELECT COALESCE(GROUP_CONCAT(CONCAT(TRIGGER_NAME, '@', EVENT_OBJECT_TABLE) "
+                   "ORDER BY TRIGGER_NAME), '') FROM information_schema.TRIGGERS WHERE "
+                   "EVENT_OBJECT_SCHEMA = " + db),
+            triggers)
+      << "leftover or missing triggers";
   EXPECT_EQ(Scalar("SELECT COALESCE(GROUP_CONCAT(TABLE_NAME), '') FROM information_schema.TABLES "
                    "WHERE TABLE_SCHEMA = " + db +
                    " AND (TABLE_NAME LIKE '\\_%\\_new' OR TABLE_NAME LIKE '\\_%\\_old')"),

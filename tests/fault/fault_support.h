@@ -40,8 +40,10 @@ class FaultTest : public TestDatabase {
   // The full verification: no leftover triggers or _x_new/_x_old tables, no
   // checkpoints, deferred-index records or lock rows; the version table at
   // `s.head` and every revision's latest run done; the table has its columns
-  // and indexes. Adds `context` (the trial) to every failure.
-  void VerifyFinalState(const FinalState& s, const std::string& context);
+  // and indexes. Adds `context` (the trial) to every failure. `triggers`:
+  // the user's own triggers that must be there, "name@table,...".
+  void VerifyFinalState(const FinalState& s, const std::string& context,
+                        const std::string& triggers = "");
   // Runs `sluice ARGS` in `p` against this test's database.
   CommandResult Sluice(const SluiceProject& p, const std::string& args);
   std::unique_ptr<ChildProcess> StartSluice(const SluiceProject& p,

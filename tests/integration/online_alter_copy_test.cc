@@ -1,89 +1,14 @@
 // The shadow copy: a live writer loses nothing; the hard cases copy exactly;
 // an ALTER that would lose rows fails before the swap.
-#include <atomic>
-#include <random>
 #include <thread>
 
 #include "tests/integration/online_alter_fixture.h"
+#include "tests/integration/online_alter_writer.h"
 
 namespace sluice::testing {
 namespace {
 
 using CopyTest = OnlineAlterTest;
-
-// Inserts, updates (also of the key) and deletes on `orders` and, in the same
-// transaction, on `expected`, until stopped. Retries deadlocks.
-class Writer {
- public:
-  explicit Writer(std::unique_ptr<Connection> c) : c_(std::move(c)) {
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~Writer() { Stop(); }
-  void Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  int writes() const { return writes_; }
-  std::string error() const { return error_; }
-
- private:
-  void Loop() {
-    std::mt19937 rng(7);
-    while (!stop_) {
-      int id = 1 + static_cast<int>(rng() % 3000);
-      std::string sql;
-      switch (rng() % 4) {
-        case 0:
-          sql = "INSERT INTO {t} (customer, amount, note) VALUES (5, 9.5, 'live')";
-          break;
-        case 1:
-          sql = "UPDATE {t} SET amount = amount + 1, note = 'upd' WHERE id = " + std::to_string(id);
-          break;
-        case 2:
-          sql = "DELETE FROM {t} WHERE id = " + std::to_string(id);
-          break;
-        default:  // move a row to a new key
-          sql = "UPDATE {t} SET id = -id WHERE id = " + std::to_string(id);
-      }
-      if (!Apply(sql)) return;
-      ++writes_;
-    }
-  }
-  bool Apply(const std::string& tmpl) {
-    for (int attempt = 0; attempt < 20; ++attempt) {
-      bool ok = c_->Exec("START TRANSACTION").ok();
-      for (const char* t : {"orders", "expected"}) {
-        std::string sql = tmpl;
-        sql.replace(sql.find("{t}"), 3, t);
-        // Inserts take the same id in both tables.
-        if (sql.rfind("INSERT", 0) == 0 && std::string(t) == "expected") {
-          sql =
-              "INSERT INTO expected (id, customer, amount, note) VALUES (LAST_INSERT_ID(), 5, "
-              "9.5, 'live')";
-        }
-        auto r = ok ? c_->Exec(sql) : Result<ExecResult>(RuntimeError("begin failed"));
-        if (!r.ok()) {
-          ok = false;
-          if (r.error().code != 1213 && r.error().code != 1205 && r.error().code != 1412) {
-            error_ = sql + ": " + r.error().ToString();
-          }
-          break;
-        }
-      }
-      if (ok && c_->Exec("COMMIT").ok()) return true;
-      (void)c_->Exec("ROLLBACK");
-      if (!error_.empty()) return false;
-    }
-    error_ = "too many deadlocks";
-    return false;
-  }
-
-  std::unique_ptr<Connection> c_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> writes_{0};
-  std::string error_;
-};
 
 TEST_F(CopyTest, ConcurrentWriterLosesNothing) {
   MakeOrders(3000);

@@ -82,7 +82,7 @@ class OnlineAlterTest : public TestDatabase {
   std::string Triggers() {
     return Scalar(
         "SELECT COALESCE(GROUP_CONCAT(TRIGGER_NAME ORDER BY TRIGGER_NAME), '') FROM "
-        "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()");
+        "information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE()");
   }
   std::string ShowCreate(const std::string& t) {
     auto r = conn().Query("SHOW CREATE TABLE `" + t + "`");
