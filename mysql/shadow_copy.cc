@@ -62,19 +62,8 @@ bool IsIndexLine(const std::string& l) {
 std::string IndexName(const std::string& def) {
   size_t b = def.find('`');
   if (b == std::string::npos) return "";
-  std::string name;
-  for (size_t i = b + 1; i < def.size(); ++i) {
-    if (def[i] == '`') {
-      if (i + 1 < def.size() && def[i + 1] == '`') {
-        name += '`';
-        ++i;
-        continue;
-      }
-      break;
-    }
-    name += def[i];
-  }
-  return name;
+  size_t end = 0;
+  return sql::UnquoteIdentAt(def, b, &end);
 }
 
 // The quoted column names inside the first parenthesis of an index line.

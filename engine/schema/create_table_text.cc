@@ -1,24 +1,10 @@
 #include "engine/schema/create_table_text.h"
 
+#include "engine/sql/quote.h"
+
 namespace sluice {
 
-std::string UnquoteIdentAt(const std::string& text, size_t pos, size_t* end) {
-  std::string name;
-  size_t i = pos + 1;
-  for (; i < text.size(); ++i) {
-    if (text[i] == '`') {
-      if (i + 1 < text.size() && text[i + 1] == '`') {
-        name += '`';
-        ++i;
-        continue;
-      }
-      break;
-    }
-    name += text[i];
-  }
-  *end = i + 1;
-  return name;
-}
+using sql::UnquoteIdentAt;
 
 namespace {
 

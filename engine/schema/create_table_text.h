@@ -25,8 +25,4 @@ struct CreateTableParts {
 
 CreateTableParts SplitCreateTable(const std::string& create);
 
-// The backtick-quoted name starting at text[pos] (pos at the opening
-// backtick), with doubled backticks undone; sets *end after the closing one.
-std::string UnquoteIdentAt(const std::string& text, size_t pos, size_t* end);
-
 }  // namespace sluice

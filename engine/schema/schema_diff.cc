@@ -16,6 +16,7 @@ namespace sluice {
 namespace {
 
 using sql::QuoteIdent;
+using sql::UnquoteIdentAt;
 
 // What `from` becomes after the statements, and how.
 struct Planned {

@@ -19,5 +19,8 @@ std::string QuoteTable(const TableRef& t);
 std::string QuoteString(std::string_view text);
 // `a`, `b`, `c`
 std::string QuoteIdentList(const std::vector<std::string>& names);
+// The backtick-quoted name starting at text[pos] (pos at the opening
+// backtick), with doubled backticks undone; sets *end after the closing one.
+std::string UnquoteIdentAt(const std::string& text, size_t pos, size_t* end);
 
 }  // namespace sluice::sql

@@ -13,6 +13,13 @@ TEST(Quote, Ident) {
   EXPECT_EQ(QuoteIdent(""), "``");
 }
 
+TEST(Quote, UnquoteIdentAtUndoesQuoteIdent) {
+  const std::string text = "KEY " + QuoteIdent("we`ird") + " (`a`)";
+  size_t end = 0;
+  EXPECT_EQ(UnquoteIdentAt(text, 4, &end), "we`ird");
+  EXPECT_EQ(text.substr(end), " (`a`)");
+}
+
 TEST(Quote, Table) {
   EXPECT_EQ(QuoteTable({"", "t"}), "`t`");
   EXPECT_EQ(QuoteTable({"shop", "or`ders"}), "`shop`.`or``ders`");
