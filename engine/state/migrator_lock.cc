@@ -116,7 +116,12 @@ Result<std::unique_ptr<MigratorLock>> MigratorLock::Acquire(Session& s, const St
   SLUICE_ASSIGN(bool got, GetLock(s, name, wait_seconds));
   if (!got) {
     std::string gone = GoneHolder(s, t, name);
-    if (!gone.empty()) {
+    if (gone == "released meanwhile") {
+      // The holder finished between our GET_LOCK and the look at its row:
+      // not a run that is gone, just one that ended; try once more.
+      spdlog::debug("the migrator lock {} was released meanwhile", name);
+      SLUICE_ASSIGN(got, GetLock(s, name, 0));
+    } else if (!gone.empty()) {
       spdlog::warn(
           "the migrator lock {} is held by a run that is gone ({}); waiting up to {} s for the "
           "server to release it",
