@@ -267,6 +267,13 @@ std::string StrictCopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range) 
   return InsertSelect(p, range, false);
 }
 
+std::string LockSourceChunkSql(const CopyPlan& p, const chunk::KeyRange& range,
+                               const std::string& clause) {
+  return fmt::format("SELECT 1 FROM {} FORCE INDEX ({}) WHERE {} ORDER BY {} {}",
+                     QuoteTable(p.names.table), QuoteIdent(p.key_index),
+                     RangeWhere(p.old_spec, range), QuoteIdentList(p.old_key), clause);
+}
+
 std::string DeleteShadowChunkSql(const CopyPlan& p, const chunk::KeyRange& range) {
   return fmt::format("DELETE FROM {} WHERE {}", QuoteTable(p.names.shadow),
                      RangeWhere(p.new_spec, range));

@@ -84,5 +84,9 @@ std::string CopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
 std::string StrictCopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
 // DELETE FROM new WHERE range: first half of a re-copy.
 std::string DeleteShadowChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
+// SELECT 1 FROM old WHERE range ORDER BY key <clause>: a re-copy's lock-first
+// read of its source rows (`clause`: the dialect's NOWAIT shared lock).
+std::string LockSourceChunkSql(const CopyPlan& p, const chunk::KeyRange& range,
+                               const std::string& clause);
 
 }  // namespace sluice::mysql

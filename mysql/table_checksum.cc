@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <random>
+
 #include "engine/log.h"
 #include "engine/sql/quote.h"
+#include "mysql/mysql_dialect.h"
 
 namespace sluice::mysql {
 namespace {
@@ -38,18 +42,47 @@ Result<ChunkChecksum> ReadChecksum(Session& s, const std::string& sql) {
   return c;
 }
 
-// DELETE + strict INSERT ... SELECT of one range, in one transaction.
-Status RecopyChunk(Session& s, const CopyPlan& p, const chunk::KeyRange& range) {
+// How long a re-copy keeps trying to take its source rows' locks without
+// waiting before it runs as a plain transaction (which may wait).
+constexpr double kLockFirstBudgetS = 30;
+
+// MySQL 8's NOWAIT error; MariaDB's NOWAIT fails with 1205.
+constexpr int kLockNowait = 3572;
+
+// DELETE + strict INSERT ... SELECT of one range, in one transaction at READ
+// COMMITTED (the DELETE then locks the shadow's rows of the range, not the
+// gaps an application's trigger may insert into). Lock-first, as the copy's
+// chunks: the source rows' shared locks are taken without waiting, and while
+// an application transaction holds one the re-copy rolls back and tries
+// again a few jittered milliseconds later. Holding them, its INSERT ...
+// SELECT waits for no application lock, so the application (whose triggers
+// write into the shadow) only ever waits for it, never deadlocks with it.
+Status RecopyChunk(Session& s, const CopyPlan& p, const chunk::KeyRange& range,
+                   RunControl& control) {
   SLUICE_TRY(s.Exec(fmt::format("SET SESSION sql_mode = {}", QuoteString(kStrictCopySqlMode))));
-  SLUICE_TRY(s.Exec("START TRANSACTION"));
-  auto del = s.Exec(DeleteShadowChunkSql(p, range));
-  auto ins = del.ok() ? s.Exec(StrictCopyChunkSql(p, range)) : Result<ExecResult>(del.error());
-  if (!ins.ok()) {
+  const std::string clause = MysqlDialect().NoWaitLockClause(s.server(), /*exclusive=*/false);
+  const auto t0 = std::chrono::steady_clock::now();
+  thread_local std::mt19937 rng(std::random_device{}());
+  for (int tries = 0;; ++tries) {
+    const double spent =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const bool lock_first = !clause.empty() && spent < kLockFirstBudgetS;
+    SLUICE_TRY(s.Exec("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+    SLUICE_TRY(s.Exec("START TRANSACTION"));
+    Status st = lock_first ? s.Query(LockSourceChunkSql(p, range, clause)).status() : Status::Ok();
+    const bool busy = !st.ok() && (st.error().code == kLockWaitTimeout ||
+                                   st.error().code == kLockNowait);
+    if (st.ok()) st = s.Exec(DeleteShadowChunkSql(p, range)).status();
+    if (st.ok()) st = s.Exec(StrictCopyChunkSql(p, range)).status();
+    if (st.ok()) return s.Exec("COMMIT").status();
     (void)s.Exec("ROLLBACK");
-    return ins.error();
+    if (!busy || control.stopping()) return st;
+    // 1, 2, 4 ... 32 ms, jittered: application transactions are short.
+    const int ms = std::uniform_int_distribution<int>(1, 1 << std::min(tries, 5))(rng);
+    spdlog::debug("re-copy of {}: a source row is locked by another transaction; retrying in "
+                  "{} ms", RangeWhere(p.old_spec, range), ms);
+    control.SleepFor(std::chrono::milliseconds(ms));
   }
-  SLUICE_TRY(s.Exec("COMMIT"));
-  return Status::Ok();
 }
 
 std::string DescribeRange(const CopyPlan& p, const chunk::KeyRange& r) {
@@ -129,7 +162,7 @@ Result<ChecksumReport> VerifyShadow(Session& s, const CopyPlan& p, const Checksu
       spdlog::warn("checksum mismatch in {} ({} vs {} rows): re-copying the chunk",
                    DescribeRange(p, range), sums->first.rows, sums->second.rows);
       ++report.recopied_chunks;
-      Status st = RecopyChunk(s, p, range);
+      Status st = RecopyChunk(s, p, range, control);
       if (!st.ok() && !Retryable(st.error())) {
         Error e = st.error();
         e.cls = ErrorClass::kFatal;

@@ -75,6 +75,10 @@ TEST(ShadowCopyPlanTest, CopyChunkSqlGolden) {
             "`id` <= 20 LOCK IN SHARE MODE");
   EXPECT_EQ(DeleteShadowChunkSql(p, {std::nullopt, KeyTuple{Cell("20")}}),
             "DELETE FROM `db`.`_orders_new` WHERE `id` <= 20");
+  EXPECT_EQ(LockSourceChunkSql(p, {KeyTuple{Cell("10")}, KeyTuple{Cell("20")}},
+                               "LOCK IN SHARE MODE NOWAIT"),
+            "SELECT 1 FROM `db`.`orders` FORCE INDEX (`PRIMARY`) WHERE `id` > 10 AND `id` <= 20 "
+            "ORDER BY `id` LOCK IN SHARE MODE NOWAIT");
 }
 
 TEST(ShadowCopyPlanTest, CompoundVarcharKeyRange) {
