@@ -3,16 +3,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <set>
 
 #include "engine/exec/own_connections.h"
 
 namespace sluice::mysql {
 namespace {
-
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Waiter, blocker and how long the waiter's statement has run (MariaDB's
 // PROCESSLIST.TIME_MS: the wait is the statement's time so far). MySQL 8
@@ -36,6 +32,15 @@ std::string WaitsSql(const ServerInfo& server) {
 
 LockWaitSignal::LockWaitSignal(SessionFactory& sessions, double budget_s)
     : sessions_(sessions), budget_s_(budget_s) {}
+
+LockWaitSignal::~LockWaitSignal() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (sampler_.joinable()) sampler_.join();
+}
 
 Result<double> LockWaitSignal::Read() {
   if (!session_) {
@@ -69,12 +74,22 @@ Result<double> LockWaitSignal::Read() {
   return worst_ms / 1000;
 }
 
-Result<ThrottleDecision> LockWaitSignal::Check() {
-  std::lock_guard<std::mutex> lock(mu_);
-  const double now = Now();
-  if (last_read_ >= 0 && now - last_read_ < kIntervalS) return last_;
-  last_read_ = now;
-  SLUICE_ASSIGN(double wait, Read());
+void LockWaitSignal::Sample() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    lock.unlock();
+    Result<double> wait = Read();
+    lock.lock();
+    if (wait.ok()) {
+      worst_ = std::max(worst_, *wait);
+    } else {
+      error_ = wait.error();
+    }
+    wake_.wait_for(lock, std::chrono::duration<double>(kIntervalS), [this] { return stop_; });
+  }
+}
+
+ThrottleDecision LockWaitSignal::Decide(double wait) const {
   ThrottleDecision d;
   d.lock_wait_s = wait;
   if (wait > budget_s_) {
@@ -87,8 +102,26 @@ Result<ThrottleDecision> LockWaitSignal::Check() {
     d.throttle = true;
     d.reason = d.shrink_reason;
   }
-  last_ = d;
   return d;
+}
+
+Result<ThrottleDecision> LockWaitSignal::Check() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!sampler_.joinable()) {
+    lock.unlock();
+    SLUICE_ASSIGN(double wait, Read());
+    lock.lock();
+    sampler_ = std::thread([this] { Sample(); });
+    return Decide(wait);
+  }
+  if (error_) {
+    Error e = *error_;
+    error_.reset();
+    return e;
+  }
+  const double worst = worst_;
+  worst_ = 0;
+  return Decide(worst);
 }
 
 }  // namespace sluice::mysql

@@ -13,6 +13,7 @@ AdaptiveBatchSize::AdaptiveBatchSize(AdaptiveBatchOptions opts) : opts_(opts) {
   opts_.max_rows = std::max(opts_.min_rows, opts_.max_rows);
   opts_.max_growth = std::max(1.0, opts_.max_growth);
   opts_.initial_rows = std::max(1, opts_.initial_rows);
+  if (opts_.clock == nullptr) opts_.clock = &RealClock::Instance();
   auto_rows_ = Clamp(opts_.initial_rows);
   limit_rows_ = INT_MAX;
   pressure_cap_ = INT_MAX;
@@ -59,11 +60,13 @@ void AdaptiveBatchSize::Observe(int rows, double seconds) {
   double hi = std::min(auto_rows_, rows) * opts_.max_growth;
   auto_rows_ = Clamp(std::clamp(ideal, lo, hi));
   observed_since_pressure_ = true;
-  if (pressure_cap_ != INT_MAX) {
+  const double now = opts_.clock->Now();
+  while (pressure_cap_ != INT_MAX && now - relaxed_at_ >= kRecoveryIntervalS) {
+    relaxed_at_ += kRecoveryIntervalS;
     pressure_cap_ = static_cast<int>(std::ceil(pressure_cap_ * kRecoveryGrowth));
     if (pressure_cap_ >= opts_.max_rows) pressure_cap_ = INT_MAX;
-    auto_rows_ = std::min(auto_rows_, pressure_cap_);
   }
+  auto_rows_ = std::min(auto_rows_, pressure_cap_);
 }
 
 void AdaptiveBatchSize::Pressure(double factor) {
@@ -72,6 +75,7 @@ void AdaptiveBatchSize::Pressure(double factor) {
   observed_since_pressure_ = false;
   auto_rows_ = Clamp(auto_rows_ * std::clamp(factor, 0.125, 0.5));
   pressure_cap_ = auto_rows_;
+  relaxed_at_ = opts_.clock->Now();
 }
 
 void AdaptiveBatchSize::Shrink(int failed_rows) {

@@ -11,6 +11,8 @@
 
 #include <mutex>
 
+#include "engine/throttle/clock.h"
+
 namespace sluice::chunk {
 
 enum class BatchMode { kFixed, kAuto };
@@ -23,6 +25,7 @@ struct AdaptiveBatchOptions {
   int max_rows = 100000;    // auto: ceiling
   double target_s = 0.5;    // auto: wanted duration of one batch
   double max_growth = 2.0;  // auto: largest factor between consecutive sizes (> 1)
+  MonotonicClock* clock = nullptr;  // for the pressure's recovery; null: the real one
 };
 
 // `set batch-size=auto` on the control socket.
@@ -52,10 +55,13 @@ class AdaptiveBatchSize {
   void Shrink(int failed_rows);
   // Auto: the batches make the application wait too long (lock-wait
   // budget): scale the size by `factor` (the budget over the wait, between
-  // 1/8 and 1/2), at most once per observed batch, and grow back slowly
-  // (x kRecoveryGrowth per batch) once the pressure is gone.
+  // 1/8 and 1/2), at most once per observed batch. The size then stays
+  // capped there and the cap grows back by kRecoveryGrowth per
+  // kRecoveryIntervalS without pressure: by time, not per batch, so that
+  // small batches (many per second) do not earn the size back at once.
   void Pressure(double factor = 0.5);
   static constexpr double kRecoveryGrowth = 1.25;
+  static constexpr double kRecoveryIntervalS = 1.0;
 
  private:
   int Clamp(double rows) const;
@@ -64,7 +70,8 @@ class AdaptiveBatchSize {
   mutable std::mutex mu_;
   int auto_rows_;   // auto: the current size
   int limit_rows_;  // fixed: the size after shrink-batch errors (<= any fixed N)
-  int pressure_cap_;  // auto: ceiling after Pressure(), growing back per batch
+  int pressure_cap_;  // auto: ceiling after Pressure(), growing back with time
+  double relaxed_at_ = 0;  // when the cap last grew (or was set)
   bool observed_since_pressure_ = true;
 };
 

@@ -38,9 +38,14 @@ const char* VerbName(sql::Verb v) {
   }
 }
 
-// "batches of 1000 rows" / "batch size auto (10..100000 rows, 0.5 s a batch)".
-std::string BatchSizeText(const DataStepOptions& o) {
+// "batches of 1000 rows" / "batch size auto (10..100000 rows, 0.5 s a batch)";
+// `ceiling`: the throttler's batch-time ceiling (the lock-wait budget), or 0.
+std::string BatchSizeText(const DataStepOptions& o, double ceiling = 0) {
   if (o.batch_size > 0) return fmt::format("batches of {} rows", o.batch_size);
+  if (ceiling > 0 && ceiling < o.target_batch_seconds) {
+    return fmt::format("batch size auto ({}..{} rows, {} s a batch: the lock-wait budget)",
+                       o.min_batch_size, o.max_batch_size, ceiling);
+  }
   return fmt::format("batch size auto ({}..{} rows, {} s a batch)", o.min_batch_size,
                      o.max_batch_size, o.target_batch_seconds);
 }
@@ -104,6 +109,9 @@ class DataStep {
     e.sizing.min_rows = o.min_batch_size;
     e.sizing.max_rows = o.max_batch_size;
     e.sizing.target_s = o.target_batch_seconds;
+    if (const double c = throttler_.BatchTimeCeiling(); c > 0) {
+      e.sizing.target_s = std::min(e.sizing.target_s, c);
+    }
     e.sizing.max_growth = o.max_growth;
     e.max_rate = o.max_rate;
     e.session_setup = dialect_.BatchSessionSetup();
@@ -218,7 +226,8 @@ class DataStep {
     }
     spdlog::info("{} step {}: {} on {} in chunks over ({}), {}, {} workers", req_.revision,
                  req_.step_index, VerbName(c_.verb), Name(t.ref), fmt::join(key.columns, ", "),
-                 BatchSizeText(req_.options), req_.options.workers);
+                 BatchSizeText(req_.options, throttler_.BatchTimeCeiling()),
+                 req_.options.workers);
 
     StepProgress progress(reporter_, BaseSnapshot(&t), plan.state.keys_done, plan.state.rows_done);
     int64_t next_seq = plan.state.last_seq + 1;

@@ -37,6 +37,16 @@ void CompositeThrottler::SetListener(Listener listener) {
   listener_ = std::move(listener);
 }
 
+double CompositeThrottler::BatchTimeCeiling() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  double ceiling = 0;
+  for (const Entry& e : entries_) {
+    const double c = e.signal->BatchTimeCeiling();
+    if (c > 0 && (ceiling == 0 || c < ceiling)) ceiling = c;
+  }
+  return ceiling;
+}
+
 size_t CompositeThrottler::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return entries_.size();

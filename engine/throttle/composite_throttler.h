@@ -31,6 +31,8 @@ class CompositeThrottler : public Throttler {
   void SetListener(Listener listener);
 
   ThrottleDecision Check() override;
+  // The smallest ceiling any signal sets.
+  double BatchTimeCeiling() const override;
   // The latest decision, without reading any signal.
   ThrottleDecision Last() const;
   // Total seconds throttled per signal label ("load", "lag", "rate"...).

@@ -34,6 +34,8 @@ class ThrottleSignal {
   // Cheap signals (manual pause, flag file) are re-read on every Throttler
   // check instead of being cached for check_interval_s.
   virtual bool Cheap() const { return false; }
+  // The longest an auto-sized batch should take, or 0 (see Throttler).
+  virtual double BatchTimeCeiling() const { return 0; }
 };
 
 // Settings from --max-load, --critical-load, --max-lag, --replica,
@@ -56,6 +58,10 @@ class Throttler {
   virtual ~Throttler() = default;
   // Current decision (cached by implementations between checks).
   virtual ThrottleDecision Check() = 0;
+  // The longest an auto-sized batch should take (--lock-wait-budget), or 0:
+  // an application statement that queues behind a batch's row lock waits up
+  // to the rest of that batch, so auto sizing aims no higher.
+  virtual double BatchTimeCeiling() const { return 0; }
 };
 
 // Never throttles: for unit tests and --max-load unset.

@@ -61,11 +61,41 @@ TEST_F(LockWaitSignalTest, SeesTheApplicationWaitingOnSluice) {
 
   ASSERT_TRUE((*s)->Exec("COMMIT").ok());
   app.join();
-  std::this_thread::sleep_for(150ms);  // past the signal's re-read interval
+  // The sampler, started by the check, may have seen the wait before the
+  // COMMIT: that check reports it once; the next one sees no wait.
+  std::this_thread::sleep_for(150ms);
+  ASSERT_TRUE(signal.Check().ok());
+  std::this_thread::sleep_for(150ms);
   auto after = signal.Check();
   ASSERT_TRUE(after.ok());
   EXPECT_FALSE(after->shrink);
   EXPECT_EQ(after->lock_wait_s, 0);
+}
+
+// Workers ask between batches, when their locks are gone: a wait that began
+// and ended while a batch ran (between two checks) must still be reported.
+TEST_F(LockWaitSignalTest, SeesAWaitThatEndedBetweenTwoChecks) {
+  ConnectionFactory f(dsn());
+  mysql::LockWaitSignal signal(f, 0.05);
+  auto before = signal.Check();
+  ASSERT_TRUE(before.ok()) << before.error().ToString();
+  EXPECT_FALSE(before->shrink);
+  {
+    WorkerSession ours(f, {});
+    auto s = ours.Get();
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->Exec("START TRANSACTION").ok());  // "a batch"
+    ASSERT_TRUE((*s)->Exec("UPDATE t SET v = 100 WHERE id = 1").ok());
+    std::thread app = Waiter();
+    std::this_thread::sleep_for(400ms);
+    ASSERT_TRUE((*s)->Exec("COMMIT").ok());
+    app.join();
+  }
+  auto d = signal.Check();
+  ASSERT_TRUE(d.ok()) << d.error().ToString();
+  EXPECT_TRUE(d->shrink);
+  EXPECT_GE(d->lock_wait_s, 0.2) << "the application waited about 400 ms";
+  EXPECT_LT(d->lock_wait_s, 5.0);
 }
 
 TEST_F(LockWaitSignalTest, WaitsOnTheApplicationsOwnLocksAreNotCounted) {

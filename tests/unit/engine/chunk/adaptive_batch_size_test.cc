@@ -118,19 +118,28 @@ TEST(AdaptiveBatchSizeTest, RateLimitCapsAutoBatches) {
   EXPECT_EQ(s.Next({.rate = 20}), 10) << "but never under the floor";
 }
 
-TEST(AdaptiveBatchSizeTest, PressureHalvesOncePerBatchAndRecoversSlowly) {
-  AdaptiveBatchSize s(Opts());
+TEST(AdaptiveBatchSizeTest, PressureHalvesOncePerBatchAndRecoversWithTime) {
+  FakeClock clock;
+  AdaptiveBatchOptions o = Opts();
+  o.clock = &clock;
+  AdaptiveBatchSize s(o);
   s.Pressure();
   EXPECT_EQ(s.Next(), 500);
   s.Pressure();  // no batch observed since: the same pressure
   EXPECT_EQ(s.Next(), 500);
-  s.Observe(500, 0.001);  // fast: auto alone would double it
-  EXPECT_EQ(s.Next(), 625) << "x1.25 per batch after pressure";
+  for (int i = 0; i < 20; ++i) s.Observe(s.Next(), 0.001);  // fast: auto alone would grow
+  EXPECT_EQ(s.Next(), 500) << "batches alone earn nothing back";
+  clock.Advance(AdaptiveBatchSize::kRecoveryIntervalS);
+  s.Observe(500, 0.001);
+  EXPECT_EQ(s.Next(), 625) << "x1.25 per quiet interval";
+  clock.Advance(2 * AdaptiveBatchSize::kRecoveryIntervalS);
+  s.Observe(625, 0.001);
+  EXPECT_EQ(s.Next(), 978) << "two intervals: x1.25 twice (782, then 978)";
   s.Pressure();
-  EXPECT_EQ(s.Next(), 313);
-  s.Observe(313, 0.001);
+  EXPECT_EQ(s.Next(), 489);
+  s.Observe(489, 0.001);
   s.Pressure(0.01);  // a wait 100x the budget: at most /8
-  EXPECT_EQ(s.Next(), 49);
+  EXPECT_EQ(s.Next(), 61);
   AdaptiveBatchSize fixed(Fixed(1000));
   fixed.Pressure();
   EXPECT_EQ(fixed.Next(), 1000) << "a fixed size stays fixed";
