@@ -13,6 +13,7 @@
 #include "bench/report.h"
 #include "bench/sweep.h"
 #include "cli/command.h"
+#include "cli/run_observers.h"
 #include "engine/db/connection.h"
 #include "engine/log.h"
 #include "engine/sql/quote.h"
@@ -95,10 +96,9 @@ Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
   o.adaptive = ctx.Get<bool>("adaptive", false);
   SLUICE_ASSIGN(o.target_batch_times,
                 ParseDurationList("target-batch-times", ctx.Get<std::string>("target-batch-times", kEngineTargetBatchTime)));
-  if (ctx.Has("lock-wait-budgets")) {
-    SLUICE_ASSIGN(o.lock_wait_budgets,
-                  ParseDurationList("lock-wait-budgets", ctx.Get<std::string>("lock-wait-budgets", "")));
-  }
+  SLUICE_ASSIGN(o.lock_wait_budgets,
+                ParseDurationList("lock-wait-budgets",
+                                  ctx.Get<std::string>("lock-wait-budgets", kDefaultLockWaitBudget)));
   // Asked-for target times replace the fixed sizes unless both are asked
   // for; --adaptive runs the sizes as auto starts, without the target sweep.
   if (ctx.Has("target-batch-times") && !ctx.Has("batch-sizes")) o.batch_sizes.clear();
@@ -206,7 +206,7 @@ Command MakeBenchCommand() {
          "--batch-sizes)")
         ("lock-wait-budgets", po::value<std::string>(),
          "auto configurations with the lock-wait controller at each budget, e.g. 0,20ms "
-         "(0: without it; default 0)")
+         "(0: without it; default 20ms, the engine's default)")
         ("fg-threads", po::value<int>(), "foreground client threads, 0 for none (default 2)")
         ("fg-rate", po::value<double>(), "foreground queries/s per thread (default 50)")
         ("fg-update-ratio", po::value<double>(), "share of point updates (default 0.2)")

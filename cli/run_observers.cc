@@ -33,9 +33,9 @@ void AddRunObserverOptions(po::options_description& o) {
       ("throttle-interval", po::value<double>(), "seconds between server throttle checks (1)")
       ("max-rate", po::value<double>(), "rows/s over all workers (0: unlimited)")
       ("lock-wait-budget", po::value<std::string>(),
-       "longest wait an application statement may have on sluice's row locks (e.g. 20ms; "
-       "0: off, the default): beyond it auto-sized batches shrink, beyond 5x new batches are "
-       "held")
+       "longest wait an application statement should have on sluice's row locks (default "
+       "20ms; 0: off): auto-sized batches aim no longer, shrink after a longer wait and grow "
+       "back slowly; beyond 5x new batches are held")
       ("metrics-addr", po::value<std::string>(), "serve Prometheus metrics on HOST:PORT")
       ("control-socket", po::value<std::string>(),
        "control socket path (default .sluice/run.sock; 'none' to disable)")

@@ -36,8 +36,8 @@ struct RunObserverOptions {
   FILE* progress_out = stderr;                    // where the terminal/JSON sink writes
 };
 
-// --lock-wait-budget when none is given.
-inline constexpr const char* kDefaultLockWaitBudget = "0";
+// --lock-wait-budget when none is given (bench/RESULTS.md: defaults).
+inline constexpr const char* kDefaultLockWaitBudget = "20ms";
 
 // The run flags, for a command's options_description.
 void AddRunObserverOptions(po::options_description& o);

@@ -53,6 +53,7 @@ class LockWaitSignal : public ThrottleSignal {
   bool stop_ = false;
   double worst_ = 0;            // since the last Check
   std::optional<Error> error_;  // the sampler's last failure, reported once
+  bool unreadable_ = false;     // no privilege to read the views: only the ceiling
   std::thread sampler_;
 };
 

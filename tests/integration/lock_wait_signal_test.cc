@@ -114,5 +114,42 @@ TEST_F(LockWaitSignalTest, WaitsOnTheApplicationsOwnLocksAreNotCounted) {
   app.join();
 }
 
+// The budget is on by default: an account that may not read the lock-wait
+// views (no PROCESS) is neither held nor failed; only the ceiling stays.
+TEST_F(LockWaitSignalTest, WithoutTheProcessPrivilegeOnlyTheCeilingStays) {
+  const std::string account = "'sluice_lw_test'@'%'";
+  Exec("DROP USER IF EXISTS " + account);
+  Exec("CREATE USER " + account + " IDENTIFIED BY 'pw'");
+  Exec("GRANT ALL ON `" + db_name() + "`.* TO " + account);
+  Dsn restricted = dsn();
+  restricted.user = "sluice_lw_test";
+  restricted.password = "pw";
+  restricted.has_password = true;
+  ConnectionFactory root(dsn());
+  ConnectionFactory limited(restricted);
+  {
+    WorkerSession ours(root, {});
+    auto s = ours.Get();
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->Exec("START TRANSACTION").ok());
+    ASSERT_TRUE((*s)->Exec("UPDATE t SET v = 100 WHERE id = 1").ok());
+    std::thread app = Waiter();
+    std::this_thread::sleep_for(300ms);
+    mysql::LockWaitSignal signal(limited, 0.05);
+    auto d = signal.Check();
+    ASSERT_TRUE(d.ok()) << d.error().ToString();
+    EXPECT_FALSE(d->shrink);
+    EXPECT_FALSE(d->throttle);
+    EXPECT_DOUBLE_EQ(signal.BatchTimeCeiling(), 0.05);
+    std::this_thread::sleep_for(150ms);
+    auto again = signal.Check();
+    ASSERT_TRUE(again.ok()) << again.error().ToString();
+    EXPECT_FALSE(again->throttle);
+    ASSERT_TRUE((*s)->Exec("COMMIT").ok());
+    app.join();
+  }
+  Exec("DROP USER " + account);
+}
+
 }  // namespace
 }  // namespace sluice
