@@ -122,10 +122,8 @@ ThrottleDecision LockWaitSignal::Decide(double wait) const {
 
 Result<ThrottleDecision> LockWaitSignal::Check() {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!sampler_.joinable()) {
-    lock.unlock();
+  if (!sampler_.joinable()) {  // read once here (no sampler shares the session yet)
     SLUICE_ASSIGN(double wait, Read());
-    lock.lock();
     sampler_ = std::thread([this] { Sample(); });
     return Decide(wait);
   }

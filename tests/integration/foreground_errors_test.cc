@@ -3,7 +3,11 @@
 // alter's shadow copy (whose triggers make every application update write
 // into the shadow too) and a data step's batches must cause no deadlock
 // victim and no lock-wait timeout in the application, over several runs.
+#include <fmt/format.h>
+
 #include <atomic>
+#include <chrono>
+#include <ctime>
 #include <iostream>
 #include <random>
 #include <thread>
@@ -11,6 +15,7 @@
 #include "engine/exec/data_step.h"
 #include "engine/throttle/throttler.h"
 #include "tests/integration/online_alter_fixture.h"
+#include "tests/support/sluice_project.h"
 
 namespace sluice::testing {
 namespace {
@@ -57,7 +62,16 @@ class ApplicationLoad {
   void Record(const std::string& e) {
     errors++;
     std::lock_guard<std::mutex> lock(mu_);
-    if (first_error_.empty()) first_error_ = e;
+    if (first_error_.empty()) first_error_ = Stamp() + " " + e;
+  }
+  // Wall-clock time, to place an error among sluice's log lines.
+  static std::string Stamp() {
+    auto now = std::chrono::system_clock::now();
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%H:%M:%S", std::localtime(&t));
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+    return fmt::format("{}.{:03d}", buf, static_cast<int>(ms.count()));
   }
 
   Dsn dsn_;
@@ -145,6 +159,34 @@ TEST_F(ForegroundErrorsTest, DataStepCausesNoApplicationError) {
   app.Stop();
   std::cout << app.statements.load() << " application updates during 6 data steps, "
             << app.errors.load() << " failed\n";
+  EXPECT_GT(app.statements.load(), 100);
+  EXPECT_EQ(app.errors.load(), 0) << app.first_error();
+}
+
+// What a user runs: `sluice upgrade head` with no options (the default
+// workers, auto sizes and lock-wait budget, whose sampler runs beside the
+// batches), a backfill and then a shadow-copy ALTER, twice, under the load.
+TEST_F(ForegroundErrorsTest, DefaultUpgradeThroughTheBinaryCausesNoApplicationError) {
+  MakeOrders(kRows);
+  ApplicationLoad app(dsn(), 4, kRows);
+  SluiceProject project;
+  project.AddRevision("aaaa", "",
+                      "UPDATE orders SET amount = amount + 1;\n"
+                      "-- sluice:step strategy=copy\n"
+                      "ALTER TABLE orders MODIFY COLUMN amount DECIMAL(12,2) NOT NULL;\n",
+                      "-- sluice:step strategy=copy\n"
+                      "ALTER TABLE orders MODIFY COLUMN amount DECIMAL(10,2) NOT NULL;\n");
+  std::string log;
+  for (const char* args : {"upgrade head", "downgrade base", "upgrade head"}) {
+    CommandResult r = project.Run(dsn_string(), std::string(args) + " --progress none");
+    ASSERT_EQ(r.exit_code, 0) << args << ": " << r.output;
+    log += r.output;
+  }
+  app.Stop();
+  if (app.errors.load() > 0) std::cout << log;  // where the error fell
+  std::cout << app.statements.load() << " application updates during 2 default upgrades and a "
+            << "downgrade, " << app.errors.load() << " failed\n";
+  EXPECT_NE(ShowCreate("orders").find("decimal(12,2)"), std::string::npos);
   EXPECT_GT(app.statements.load(), 100);
   EXPECT_EQ(app.errors.load(), 0) << app.first_error();
 }
