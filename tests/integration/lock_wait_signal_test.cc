@@ -25,6 +25,11 @@ class LockWaitSignalTest : public testing::TestDatabase {
     Exec("CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL DEFAULT 0)");
     Exec("INSERT INTO t (id) SELECT seq FROM seq_1_to_10");
   }
+  // A sluice worker session's open transaction holding row 1.
+  static void HoldRowOne(Session& ours) {
+    ASSERT_TRUE(ours.Exec("START TRANSACTION").ok());
+    ASSERT_TRUE(ours.Exec("UPDATE t SET v = 100 WHERE id = 1").ok());
+  }
   // Another connection's UPDATE of row 1, waiting until it gets the lock.
   std::thread Waiter() {
     return std::thread([this] {
@@ -43,8 +48,7 @@ TEST_F(LockWaitSignalTest, SeesTheApplicationWaitingOnSluice) {
   WorkerSession ours(f, {});
   auto s = ours.Get();
   ASSERT_TRUE(s.ok());
-  ASSERT_TRUE((*s)->Exec("START TRANSACTION").ok());
-  ASSERT_TRUE((*s)->Exec("UPDATE t SET v = 100 WHERE id = 1").ok());
+  HoldRowOne(**s);
   std::thread app = Waiter();
   std::this_thread::sleep_for(300ms);
 
@@ -84,8 +88,7 @@ TEST_F(LockWaitSignalTest, SeesAWaitThatEndedBetweenTwoChecks) {
     WorkerSession ours(f, {});
     auto s = ours.Get();
     ASSERT_TRUE(s.ok());
-    ASSERT_TRUE((*s)->Exec("START TRANSACTION").ok());  // "a batch"
-    ASSERT_TRUE((*s)->Exec("UPDATE t SET v = 100 WHERE id = 1").ok());
+    HoldRowOne(**s);  // "a batch"
     std::thread app = Waiter();
     std::this_thread::sleep_for(400ms);
     ASSERT_TRUE((*s)->Exec("COMMIT").ok());
@@ -117,22 +120,14 @@ TEST_F(LockWaitSignalTest, WaitsOnTheApplicationsOwnLocksAreNotCounted) {
 // The budget is on by default: an account that may not read the lock-wait
 // views (no PROCESS) is neither held nor failed; only the ceiling stays.
 TEST_F(LockWaitSignalTest, WithoutTheProcessPrivilegeOnlyTheCeilingStays) {
-  const std::string account = "'sluice_lw_test'@'%'";
-  Exec("DROP USER IF EXISTS " + account);
-  Exec("CREATE USER " + account + " IDENTIFIED BY 'pw'");
-  Exec("GRANT ALL ON `" + db_name() + "`.* TO " + account);
-  Dsn restricted = dsn();
-  restricted.user = "sluice_lw_test";
-  restricted.password = "pw";
-  restricted.has_password = true;
+  const Dsn restricted = CreateAccount("sluice_lw_test");
   ConnectionFactory root(dsn());
   ConnectionFactory limited(restricted);
   {
     WorkerSession ours(root, {});
     auto s = ours.Get();
     ASSERT_TRUE(s.ok());
-    ASSERT_TRUE((*s)->Exec("START TRANSACTION").ok());
-    ASSERT_TRUE((*s)->Exec("UPDATE t SET v = 100 WHERE id = 1").ok());
+    HoldRowOne(**s);
     std::thread app = Waiter();
     std::this_thread::sleep_for(300ms);
     mysql::LockWaitSignal signal(limited, 0.05);
@@ -148,7 +143,7 @@ TEST_F(LockWaitSignalTest, WithoutTheProcessPrivilegeOnlyTheCeilingStays) {
     ASSERT_TRUE((*s)->Exec("COMMIT").ok());
     app.join();
   }
-  Exec("DROP USER " + account);
+  DropAccount("sluice_lw_test");
 }
 
 }  // namespace

@@ -141,16 +141,9 @@ TEST_F(MigratorLockTest, AHolderOnThisHostWhosePidRunsIsLive) {
 // sessions, so for it a live holder of another account looks gone too: it
 // waits the bounded time before exit 4 (docs/ONLINE_ALTER.md).
 TEST_F(MigratorLockTest, AHolderMissingFromTheProcesslistIsWaitedFor) {
-  const std::string account = "'sluice_lock_test'@'%'";
-  Exec("DROP USER IF EXISTS " + account);
-  Exec("CREATE USER " + account + " IDENTIFIED BY 'pw'");
-  Exec("GRANT ALL ON `" + db_name() + "`.* TO " + account);
+  const Dsn other = CreateAccount("sluice_lock_test");
   auto holder = NewConnection();
   HoldAsElsewhere(*holder);
-  Dsn other = dsn();
-  other.user = "sluice_lock_test";
-  other.password = "pw";
-  other.has_password = true;
   auto rerun = Connection::Open(other);
   ASSERT_TRUE(rerun.ok()) << rerun.error().ToString();
   std::thread release([&] {
@@ -165,7 +158,7 @@ TEST_F(MigratorLockTest, AHolderMissingFromTheProcesslistIsWaitedFor) {
   EXPECT_GT(took, 1.2);
   lock = RuntimeError("released");  // before the account goes
   rerun->reset();
-  Exec("DROP USER " + account);
+  DropAccount("sluice_lock_test");
 }
 
 }  // namespace

@@ -56,6 +56,22 @@ void TestDatabase::TearDown() {
   if (admin.ok()) (void)(*admin)->Exec("DROP DATABASE IF EXISTS " + sql::QuoteIdent(db_));
 }
 
+Dsn TestDatabase::CreateAccount(const std::string& user) {
+  const std::string account = sql::QuoteString(user) + "@'%'";
+  Exec("DROP USER IF EXISTS " + account);
+  Exec("CREATE USER " + account + " IDENTIFIED BY 'pw'");
+  Exec("GRANT ALL ON " + sql::QuoteIdent(db_) + ".* TO " + account);
+  Dsn d = dsn_;
+  d.user = user;
+  d.password = "pw";
+  d.has_password = true;
+  return d;
+}
+
+void TestDatabase::DropAccount(const std::string& user) {
+  Exec("DROP USER IF EXISTS " + sql::QuoteString(user) + "@'%'");
+}
+
 Connection& TestDatabase::conn() {
   if (!conn_) conn_ = NewConnection();
   return *conn_;

@@ -34,6 +34,11 @@ class TestDatabase : public ::testing::Test {
   void Exec(const std::string& sql);
   // First column of the first row, or "NULL".
   std::string Scalar(const std::string& sql);
+  // A new account `user`@'%' (password "pw") with every privilege on this
+  // test's database only (so no PROCESS), and its DSN. Drop it with
+  // DropAccount before the test ends.
+  Dsn CreateAccount(const std::string& user);
+  void DropAccount(const std::string& user);
 
  private:
   Dsn dsn_;
