@@ -65,7 +65,7 @@ class ShadowCopy : public SchemaChange {
   Status DeferIndexes(Session& s);
   Status EnsureTriggers(Session& s, RunControl& control);
   Status PickCheckpointKey(Session& s);
-  Status CopyRows(RunControl& control, ProgressReporter& progress);
+  Status CopyRows(const ServerInfo& server, RunControl& control, ProgressReporter& progress);
   Status AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress);
   Status Verify(Session& s, RunControl& control, ProgressReporter& progress);
   Status IndexAndVerify(Session& s, RunControl& control, ProgressReporter& progress);

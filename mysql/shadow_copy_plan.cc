@@ -72,12 +72,12 @@ std::string SelectList(const CopyPlan& p) {
   return out;
 }
 
-std::string InsertSelect(const CopyPlan& p, const chunk::KeyRange& range, bool ignore) {
-  return fmt::format(
-      "INSERT {}INTO {} ({}) SELECT {} FROM {} FORCE INDEX ({}) WHERE {} "
-      "LOCK IN SHARE MODE",
-      ignore ? "IGNORE " : "", QuoteTable(p.names.shadow), TargetList(p), SelectList(p),
-      QuoteTable(p.names.table), QuoteIdent(p.key_index), RangeWhere(p.old_spec, range));
+std::string InsertSelect(const CopyPlan& p, const chunk::KeyRange& range, bool ignore,
+                         bool locking_read) {
+  return fmt::format("INSERT {}INTO {} ({}) SELECT {} FROM {} FORCE INDEX ({}) WHERE {}{}",
+                     ignore ? "IGNORE " : "", QuoteTable(p.names.shadow), TargetList(p),
+                     SelectList(p), QuoteTable(p.names.table), QuoteIdent(p.key_index),
+                     RangeWhere(p.old_spec, range), locking_read ? " LOCK IN SHARE MODE" : "");
 }
 
 bool SameColumns(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -260,11 +260,12 @@ std::string RangeWhere(const chunk::KeySpec& spec, const chunk::KeyRange& range)
 }
 
 std::string CopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range) {
-  return InsertSelect(p, range, true);
+  return InsertSelect(p, range, true, true);
 }
 
-std::string StrictCopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range) {
-  return InsertSelect(p, range, false);
+std::string StrictCopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range,
+                               bool locking_read) {
+  return InsertSelect(p, range, false, locking_read);
 }
 
 std::string LockSourceChunkSql(const CopyPlan& p, const chunk::KeyRange& range,

@@ -81,7 +81,10 @@ std::string RangeWhere(const chunk::KeySpec& spec, const chunk::KeyRange& range)
 // INSERT IGNORE INTO new (...) SELECT ... FROM old WHERE range LOCK IN SHARE MODE
 std::string CopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
 // The same without IGNORE: for the strict re-copy of a mismatching chunk.
-std::string StrictCopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
+// `locking_read` false: without LOCK IN SHARE MODE, for a re-copy that holds
+// its source rows' locks already (lock-first).
+std::string StrictCopyChunkSql(const CopyPlan& p, const chunk::KeyRange& range,
+                               bool locking_read = true);
 // DELETE FROM new WHERE range: first half of a re-copy.
 std::string DeleteShadowChunkSql(const CopyPlan& p, const chunk::KeyRange& range);
 // SELECT 1 FROM old WHERE range ORDER BY key <clause>: a re-copy's lock-first

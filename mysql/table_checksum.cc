@@ -55,8 +55,9 @@ constexpr int kLockNowait = 3572;
 // chunks: the source rows' shared locks are taken without waiting, and while
 // an application transaction holds one the re-copy rolls back and tries
 // again a few jittered milliseconds later. Holding them, its INSERT ...
-// SELECT waits for no application lock, so the application (whose triggers
-// write into the shadow) only ever waits for it, never deadlocks with it.
+// SELECT, which reads without locking then, waits for no application lock,
+// so the application (whose triggers write into the shadow) only ever waits
+// for it, never deadlocks with it.
 Status RecopyChunk(Session& s, const CopyPlan& p, const chunk::KeyRange& range,
                    RunControl& control) {
   SLUICE_TRY(s.Exec(fmt::format("SET SESSION sql_mode = {}", QuoteString(kStrictCopySqlMode))));
@@ -73,7 +74,9 @@ Status RecopyChunk(Session& s, const CopyPlan& p, const chunk::KeyRange& range,
     const bool busy = !st.ok() && (st.error().code == kLockWaitTimeout ||
                                    st.error().code == kLockNowait);
     if (st.ok()) st = s.Exec(DeleteShadowChunkSql(p, range)).status();
-    if (st.ok()) st = s.Exec(StrictCopyChunkSql(p, range)).status();
+    // Holding the rows' locks, the copy reads without locking: a locking
+    // read would also lock (and wait for) the first row past the range.
+    if (st.ok()) st = s.Exec(StrictCopyChunkSql(p, range, !lock_first)).status();
     if (st.ok()) return s.Exec("COMMIT").status();
     (void)s.Exec("ROLLBACK");
     if (!busy || control.stopping()) return st;
