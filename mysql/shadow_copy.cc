@@ -285,6 +285,7 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_TRY(EnsureTriggers(*s, control));
   SLUICE_TRY(StartGuard(*s, control));
   SLUICE_TRY(PickCheckpointKey(*s));
+  WarnAboutAutoIncLocks(*s);
   SLUICE_TRY(CopyRows(s->server(), control, progress));
   SLUICE_TRY(IndexAndVerify(*s, control, progress));
   SLUICE_TRY(WaitForCutOver(control, progress));
@@ -520,22 +521,42 @@ Status ShadowCopy::PickCheckpointKey(Session& s) {
   return Status::Ok();
 }
 
+// With innodb_autoinc_lock_mode=1 (MariaDB's default; MySQL 8's is 2) each
+// copy chunk's INSERT ... SELECT holds the shadow's table-level AUTO-INC
+// lock to its end, and an application update whose trigger writes into the
+// shadow waits for it. When that update also holds a gap lock the chunk must
+// insert into (its REPLACE at REPEATABLE READ, next to where the copy
+// writes), InnoDB breaks the cycle by rolling back the smaller transaction:
+// the application's (ERROR 1213; seen in 3 of about 550 copies under 4
+// update threads). Mode 2 takes no table-level AUTO-INC lock.
+void ShadowCopy::WarnAboutAutoIncLocks(Session& s) const {
+  auto rs = s.Query(fmt::format(
+      "SELECT @@GLOBAL.innodb_autoinc_lock_mode, (SELECT COUNT(*) FROM information_schema.COLUMNS "
+      "WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {} AND EXTRA LIKE '%auto_increment%')",
+      QuoteString(names_.shadow.schema), QuoteString(names_.shadow.name)));
+  if (!rs.ok() || rs->rows.empty()) return;
+  if (rs->rows[0][0].value_or("") != "1" || rs->rows[0][1].value_or("0") == "0") return;
+  spdlog::warn("innodb_autoinc_lock_mode=1: while {} is copied, an application write to {} "
+               "can, rarely, lose a deadlock to a copy chunk (ERROR 1213) and must be retried; "
+               "innodb_autoinc_lock_mode=2 (MySQL 8's default, safe with the ROW binlog; set at "
+               "server start) rules it out",
+               QuoteTable(names_.table), QuoteTable(names_.table));
+}
+
 Status ShadowCopy::CopyRows(const ServerInfo& server, RunControl& control,
                             ProgressReporter& progress) {
   // The copy is a data step for the engine's chunked executor: INSERT IGNORE
   // keeps rows the triggers wrote first. Each chunk first takes its source
   // rows' shared locks without waiting (lock-first, below): holding them,
   // its INSERT ... SELECT, which holds the shadow's AUTO-INC lock to its end
-  // and which the application's trigger also needs, never waits for an
-  // application's row lock, and no concurrent DELETE can slip between the
-  // read and the insert. The SELECT itself then reads without locking (READ
-  // COMMITTED, row binlog): a locking read would also lock the first row
-  // past the range to see where it ends, and wait there for an application
-  // update whose trigger waits for the AUTO-INC lock: a deadlock whose victim
-  // is the application (seen 3 times in about 550 copies under 4 update
-  // threads, foreground_errors_test). Rows inserted after the lock-first read
-  // are mirrored by the triggers.
-  // Without NOWAIT (MariaDB < 10.3, MySQL < 8.0.1) the SELECT locks itself.
+  // (mode 1) and which the application's trigger also needs, waits for no
+  // application row lock on them, and no concurrent DELETE can slip between
+  // the read and the insert. The SELECT itself then reads without locking
+  // (READ COMMITTED, row binlog): a locking read would also lock the first
+  // row past the range to see where it ends, and could wait there for an
+  // application update, AUTO-INC lock held. Rows inserted after the
+  // lock-first read are mirrored by the triggers. Without NOWAIT (MariaDB <
+  // 10.3, MySQL < 8.0.1) the SELECT locks itself.
   DataStepRequest data;
   data.revision = checkpoint_key_;
   data.step_index = req_.step_index;

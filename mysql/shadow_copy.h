@@ -65,6 +65,7 @@ class ShadowCopy : public SchemaChange {
   Status DeferIndexes(Session& s);
   Status EnsureTriggers(Session& s, RunControl& control);
   Status PickCheckpointKey(Session& s);
+  void WarnAboutAutoIncLocks(Session& s) const;
   Status CopyRows(const ServerInfo& server, RunControl& control, ProgressReporter& progress);
   Status AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress);
   Status Verify(Session& s, RunControl& control, ProgressReporter& progress);
