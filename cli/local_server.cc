@@ -177,15 +177,15 @@ Status LocalServer::Spawn() {
       "--binlog-format=ROW",
       // As production runs it (MySQL 8's default). With MariaDB's default 0,
       // rotating a 1 GB binlog flushed it all at once and stalled every
-      // commit for 150-430 ms (bench/RESULTS.md); smaller files and an
+      // commit for 145-434 ms (bench/RESULTS.md); smaller files and an
       // expiry keep a bench sweep from filling the disk.
       "--sync-binlog=1",
+      "--max-binlog-size=256M",
+      "--binlog-expire-logs-seconds=900",
       // MySQL 8's default: no table-level AUTO-INC lock, which a shadow
       // copy's INSERT ... SELECT would hold against the application's
       // triggers (mysql/shadow_copy.cc, WarnAboutAutoIncLocks).
       "--innodb-autoinc-lock-mode=2",
-      "--max-binlog-size=256M",
-      "--binlog-expire-logs-seconds=900",
       "--server-id=1",
       "--event-scheduler=ON",
       "--innodb-buffer-pool-size=" + opts_.buffer_pool,
