@@ -123,14 +123,18 @@ ThrottleDecision LockWaitSignal::Decide(double wait) const {
 Result<ThrottleDecision> LockWaitSignal::Check() {
   std::unique_lock<std::mutex> lock(mu_);
   if (!sampler_.joinable()) {  // read once here (no sampler shares the session yet)
-    SLUICE_ASSIGN(double wait, Read());
+    Result<double> first = Read();
     sampler_ = std::thread([this] { Sample(); });
-    return Decide(wait);
+    if (first.ok()) return Decide(*first);
+    error_ = first.error();
   }
+  // Unlike load or lag, this signal fails open: it only protects the
+  // application from sluice's own locks, and holding batches because it
+  // cannot read (a server that is gone) would keep the run from ever
+  // reaching the retries that give up. The ceiling still applies.
   if (error_) {
-    Error e = *error_;
+    spdlog::debug("lock-wait: cannot read: {}", error_->ToString());
     error_.reset();
-    return e;
   }
   const double worst = worst_;
   worst_ = 0;

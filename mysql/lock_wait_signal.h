@@ -34,7 +34,7 @@ class LockWaitSignal : public ThrottleSignal {
   // Batches no longer than the budget: a wait on one lasts at most that.
   double BatchTimeCeiling() const override { return budget_s_; }
   // The worst wait sampled since the previous Check (the first one starts
-  // the sampling and reads once itself).
+  // the sampling and reads once itself). A failed sample counts as no wait.
   Result<ThrottleDecision> Check() override;
 
   // The longest current wait of a foreground statement on one of our
@@ -52,7 +52,7 @@ class LockWaitSignal : public ThrottleSignal {
   std::condition_variable wake_;
   bool stop_ = false;
   double worst_ = 0;            // since the last Check
-  std::optional<Error> error_;  // the sampler's last failure, reported once
+  std::optional<Error> error_;  // the sampler's last failure, logged once
   bool unreadable_ = false;     // no privilege to read the views: only the ceiling
   std::thread sampler_;
 };

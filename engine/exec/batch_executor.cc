@@ -212,6 +212,7 @@ class BatchExecutor::Worker {
       ex_.progress_.RunState(control.State());
     }
     while (true) {
+      if (sh_.failed.load()) return false;  // another worker's error ends the run
       ThrottleDecision d = ex_.throttler_.Check();
       // The application waits on our batches beyond its budget: smaller ones.
       if (d.shrink) sh_.sizer.Pressure(d.shrink_factor);
