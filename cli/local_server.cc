@@ -164,10 +164,17 @@ Status LocalServer::Spawn() {
     return RuntimeError("mariadbd not found: install Debian's mariadb-server "
                         "(scripts/install-deps.sh does it)");
   }
+  const std::string tmp_dir = dir_ + "/tmp";
+  fs::create_directories(tmp_dir);
   std::vector<std::string> argv = {
       server,
       "--no-defaults",
       "--datadir=" + data_dir(),
+      // Its own: a MariaDB starting up deletes every #sql* file in its
+      // tmpdir, also another running server's temporary tables (seen in CI:
+      // a fault test's server start failed a query of the suite's server
+      // with "Error on delete of '/tmp/#sql-temptable-...MAI'").
+      "--tmpdir=" + tmp_dir,
       "--port=" + std::to_string(opts_.port),
       "--bind-address=127.0.0.1",
       "--socket=" + socket_path(),
