@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <random>
 
@@ -57,6 +58,40 @@ class KillTest : public FaultTest {
     auto r = Sluice(p, "upgrade head --progress none");
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  // One online-alter trial under a writer mirroring into `mirror`: from a
+  // fresh database at revision `base` (then `prepare`), either an
+  // uninterrupted upgrade (`value`: its seconds) or kills and reruns within
+  // `span` (`value`: the kills that hit). The writer stops 0.2 s after the
+  // run, so that writes after the cut-over go to the new table too.
+  struct WriterTrial {
+    bool ok = false;  // the mirror could be created
+    double value = 0;
+    int64_t committed = 0;
+    int64_t failed = 0;
+  };
+  WriterTrial RunUnderMirroredWriter(const SluiceProject& p, const std::string& base,
+                                     const std::function<void()>& prepare,
+                                     std::mt19937_64& rng, const std::string& name, bool kill,
+                                     double span) {
+    WriterTrial out;
+    ResetDatabase();
+    EXPECT_EQ(Sluice(p, "upgrade " + base + " --progress none").exit_code, 0);
+    if (prepare) prepare();
+    if (!MirroredWriter::CreateMirror(conn(), "t", "mirror").ok()) {
+      ADD_FAILURE() << name << ": could not create the mirror table";
+      return out;
+    }
+    MirroredWriter writer(dsn(), "t", "mirror", kRows, rng());
+    writer.Start();
+    out.value = kill ? static_cast<double>(KillAndResume(p, rng, span, name)) : TimeUpgrade(p);
+    SleepSeconds(0.2);
+    writer.Stop();
+    out.ok = true;
+    out.committed = writer.committed();
+    out.failed = writer.failed();
+    return out;
   }
 };
 
@@ -134,31 +169,16 @@ TEST_F(KillTest, KillDuringOnlineAlter) {
                                {"z"}};
   int64_t writes = 0, failed_writes = 0;
   auto trial_run = [&](const std::string& name, bool kill, double span) {
-    ResetDatabase();
-    EXPECT_EQ(Sluice(p, "upgrade ka000001 --progress none").exit_code, 0);
-    if (!MirroredWriter::CreateMirror(conn(), "t", "mirror").ok()) {
-      ADD_FAILURE() << name << ": could not create the mirror table";
-      return 0.0;
-    }
-    MirroredWriter writer(dsn(), "t", "mirror", kRows, rng());
-    writer.Start();
-    double took = 0;
-    int hits = 0;
-    if (kill) {
-      hits = KillAndResume(p, rng, span, name);
-    } else {
-      took = TimeUpgrade(p);
-    }
-    SleepSeconds(0.2);  // writes after the cut-over go to the new table too
-    writer.Stop();
-    writes += writer.committed();
-    failed_writes += writer.failed();
-    EXPECT_GT(writer.committed(), 0);
+    WriterTrial w = RunUnderMirroredWriter(p, "ka000001", nullptr, rng, name, kill, span);
+    if (!w.ok) return 0.0;
+    writes += w.committed;
+    failed_writes += w.failed;
+    EXPECT_GT(w.committed, 0);
     EXPECT_EQ(ContentHash("t", "id, v"), ContentHash("mirror", "id, v"))
         << name << ": the altered table lost or invented writes";
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE z <> 7"), "0") << name;
     VerifyFinalState(final_state, name);
-    return kill ? static_cast<double>(hits) : took;
+    return w.value;
   };
 
   double span = trial_run("calibration run", false, 0);
@@ -198,24 +218,9 @@ TEST_F(KillTest, KillDuringOnlineAlterOfATableWithTriggersAndAForeignKey) {
                 "ALTER TABLE t ADD COLUMN z INT NOT NULL DEFAULT 7;");
   const FinalState final_state{"kt000002", {"kt000001", "kt000002"}, "t", {"idx_v"}, {"z"}};
   auto trial_run = [&](const std::string& name, bool kill, double span) {
-    ResetDatabase();
-    EXPECT_EQ(Sluice(p, "upgrade kt000001 --progress none").exit_code, 0);
-    Exec("TRUNCATE TABLE audit");
-    if (!MirroredWriter::CreateMirror(conn(), "t", "mirror").ok()) {
-      ADD_FAILURE() << name << ": could not create the mirror table";
-      return 0.0;
-    }
-    MirroredWriter writer(dsn(), "t", "mirror", kRows, rng());
-    writer.Start();
-    double took = 0;
-    int hits = 0;
-    if (kill) {
-      hits = KillAndResume(p, rng, span, name);
-    } else {
-      took = TimeUpgrade(p);
-    }
-    SleepSeconds(0.2);
-    writer.Stop();
+    WriterTrial w = RunUnderMirroredWriter(
+        p, "kt000001", [&] { Exec("TRUNCATE TABLE audit"); }, rng, name, kill, span);
+    if (!w.ok) return 0.0;
     EXPECT_EQ(ContentHash("t", "id, v"), ContentHash("mirror", "id, v")) << name;
     EXPECT_EQ(Scalar("SELECT COUNT(*) - COUNT(DISTINCT id) FROM audit"), "0")
         << name << ": a user trigger fired twice for a row";
@@ -228,7 +233,7 @@ TEST_F(KillTest, KillDuringOnlineAlterOfATableWithTriggersAndAForeignKey) {
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit WHERE id = -1"), "1") << name;
     Exec("DELETE FROM t WHERE id = -1");
     VerifyFinalState(final_state, name, "t_audit@t");
-    return kill ? static_cast<double>(hits) : took;
+    return w.value;
   };
   double span = trial_run("calibration run", false, 0);
   int hits = 0;
