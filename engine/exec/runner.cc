@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "engine/db/session_factory.h"
+#include "engine/db/transaction.h"
 #include "engine/exec/data_step.h"
 #include "engine/exec/run_control.h"
 #include "engine/log.h"
@@ -203,7 +204,9 @@ Status Runner::RunRevision(RunState& run, const plan::RevisionPlan& p) {
     spdlog::debug("  step {} done in {:.2f}s", step.index, SecondsSince(step_started));
   }
 
-  // Record: the version rows, then the history row.
+  // Record the version rows, the history row and the end of the checkpoints in
+  // one transaction: killed between them, a rerun would find the revision
+  // applied and never finish its history row or clear its markers.
   std::set<std::string> applied = graph_.Ancestors(run.heads);
   if (up) {
     applied.insert(p.revision);
@@ -211,11 +214,13 @@ Status Runner::RunRevision(RunState& run, const plan::RevisionPlan& p) {
     applied.erase(p.revision);
   }
   std::vector<std::string> heads = graph_.HeadsOf(applied);
-  SLUICE_TRY(run.versions->Transition(run.heads, heads));
+  SLUICE_TRY(InTransaction(*run.session, [&]() -> Status {
+    SLUICE_TRY(run.versions->Transition(run.heads, heads));
+    SLUICE_TRY(run.history->Finish(run_id, total));
+    return CheckpointStore::Clear(*run.session, opts_.tables.checkpoint_table, p.revision);
+  }));
   run.heads = heads;
   std::sort(run.heads.begin(), run.heads.end());
-  SLUICE_TRY(run.history->Finish(run_id, total));
-  SLUICE_TRY(CheckpointStore::Clear(*run.session, opts_.tables.checkpoint_table, p.revision));
   spdlog::info("{} {} done in {:.1f}s", dir, p.revision, SecondsSince(started));
   return Status::Ok();
 }
@@ -279,10 +284,13 @@ Result<RunSummary> Runner::Stamp(std::string_view target, bool purge) {
   }
   SLUICE_ASSIGN(std::vector<std::string> targets, graph_.ResolveTarget(known, target));
   std::vector<std::string> heads = graph_.HeadsOf(graph_.Ancestors(targets));
-  SLUICE_TRY(versions.Replace(heads));
-  for (const auto& h : heads.empty() ? std::vector<std::string>{"base"} : heads) {
-    SLUICE_TRY(history.RecordStamp(h));
-  }
+  SLUICE_TRY(InTransaction(*run.session, [&]() -> Status {
+    SLUICE_TRY(versions.Replace(heads));
+    for (const auto& h : heads.empty() ? std::vector<std::string>{"base"} : heads) {
+      SLUICE_TRY(history.RecordStamp(h));
+    }
+    return Status::Ok();
+  }));
   spdlog::info("stamped {} (was {})", Join(heads), Join(current));
   RunSummary summary;
   summary.heads = heads;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/db/transaction.h"
 #include "engine/sql/quote.h"
 
 namespace sluice {
@@ -26,14 +27,6 @@ CheckpointStore::CheckpointStore(std::string table, std::string revision, int st
 
 std::string CheckpointStore::Where() const {
   return fmt::format("revision = {} AND step = {}", sql::QuoteString(revision_), step_);
-}
-
-Status CheckpointStore::InTransaction(Session& s, const std::function<Status()>& body) const {
-  SLUICE_TRY(s.Exec("START TRANSACTION"));
-  Status st = body();
-  if (st.ok()) st = s.Exec("COMMIT").status();
-  if (!st.ok()) (void)s.Exec("ROLLBACK");
-  return st;
 }
 
 Status CheckpointStore::EnsureTable(Session& s) const {

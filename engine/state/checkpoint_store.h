@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,7 +97,6 @@ class CheckpointStore {
 
  private:
   std::string Where() const;  // revision = .. AND step = ..
-  Status InTransaction(Session& s, const std::function<Status()>& body) const;
 
   std::string table_;
   std::string revision_;

@@ -66,29 +66,13 @@ Result<std::vector<std::string>> VersionStore::Current() {
 
 Status VersionStore::Transition(const std::vector<std::string>& from,
                                 const std::vector<std::string>& to) {
-  auto stmts = TransitionSql(t_, from, to);
-  if (stmts.empty()) return Status::Ok();
-  SLUICE_TRY(s_.Exec("START TRANSACTION"));
-  for (const auto& q : stmts) {
-    auto r = s_.Exec(q);
-    if (!r.ok()) {
-      (void)s_.Exec("ROLLBACK");
-      return r.error();
-    }
-  }
-  return s_.Exec("COMMIT").status();
+  for (const auto& q : TransitionSql(t_, from, to)) SLUICE_TRY(s_.Exec(q));
+  return Status::Ok();
 }
 
 Status VersionStore::Replace(const std::vector<std::string>& heads) {
-  SLUICE_TRY(s_.Exec("START TRANSACTION"));
-  for (const auto& q : ReplaceSql(t_, heads)) {
-    auto r = s_.Exec(q);
-    if (!r.ok()) {
-      (void)s_.Exec("ROLLBACK");
-      return r.error();
-    }
-  }
-  return s_.Exec("COMMIT").status();
+  for (const auto& q : ReplaceSql(t_, heads)) SLUICE_TRY(s_.Exec(q));
+  return Status::Ok();
 }
 
 }  // namespace sluice

@@ -18,7 +18,8 @@ class VersionStore {
   // The applied heads (sorted); empty when the table does not exist yet.
   Result<std::vector<std::string>> Current();
   // Moves the rows from `from` to `to` (deletes the heads that went away,
-  // inserts the new ones).
+  // inserts the new ones). Neither this nor Replace commits: the caller runs
+  // them in one transaction (InTransaction) with the history row.
   Status Transition(const std::vector<std::string>& from, const std::vector<std::string>& to);
   // Replaces all rows with `heads` (stamp).
   Status Replace(const std::vector<std::string>& heads);

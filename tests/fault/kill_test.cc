@@ -11,6 +11,7 @@
 #include <iostream>
 #include <random>
 
+#include "engine/sql/quote.h"
 #include "tests/fault/fault_support.h"
 
 namespace sluice::testing {
@@ -244,6 +245,62 @@ TEST_F(KillTest, KillDuringOnlineAlterOfATableWithTriggersAndAForeignKey) {
             << " trials, " << hits << " kills" << (HasFailure() ? "; FAILURES above" : ", all verified")
             << std::endl;
   EXPECT_GE(hits, kTriggerTrials / 3);  // kills may land after a short run ended
+}
+
+// The end of a revision writes its version row and history row and clears its
+// checkpoints. A kill while that is in flight must leave all three as they
+// were, and the rerun must finish them: before they were one transaction, a
+// kill between them left the revision applied with its history 'running' and
+// its checkpoints behind, and the rerun found nothing to do. To stop the run
+// right there, another session holds an uncommitted checkpoint row of the
+// revision, which the final DELETE must wait for.
+TEST_F(KillTest, KillWhileRecordingTheEndOfARevision) {
+  SluiceProject p;
+  p.AddRevision("kr000001", "",
+                "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL DEFAULT 0);\n"
+                "INSERT INTO t (id) SELECT seq FROM seq_1_to_100;\n"
+                "-- sluice:step batch-size=50\n"
+                "UPDATE t SET v = 1;");  // a data step: the checkpoint table exists after it
+  p.AddRevision("kr000002", "kr000001", "DO SLEEP(1);");
+  ASSERT_EQ(Sluice(p, "upgrade kr000001 --progress none").exit_code, 0);
+
+  auto until = [&](const std::string& query, const std::string& want) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (Scalar(query) != want && std::chrono::steady_clock::now() < deadline) SleepSeconds(0.02);
+    return Scalar(query) == want;
+  };
+  auto child = StartSluice(p, {"upgrade", "head", "--progress", "none"});
+  ASSERT_NE(child, nullptr);
+  ASSERT_TRUE(until("SELECT COUNT(*) FROM sluice_history WHERE revision = 'kr000002' AND "
+                    "status = 'running'", "1"))
+      << child->Output();
+  auto holder = NewConnection();
+  ASSERT_TRUE(holder->Exec("START TRANSACTION").ok());
+  ASSERT_TRUE(holder->Exec("INSERT INTO sluice_checkpoint (revision, step, seq, kind) VALUES "
+                           "('kr000002', 99, 0, 'held')")
+                  .ok());
+  const std::string waiting =
+      "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = " +
+      sql::QuoteString(db_name()) + " AND INFO LIKE 'DELETE FROM `sluice_checkpoint`%'";
+  ASSERT_TRUE(until(waiting, "1")) << "the run never reached its final DELETE\n"
+                                   << child->Output();
+  EXPECT_EQ(Scalar("SELECT GROUP_CONCAT(version_num) FROM sluice_version"), "kr000001")
+      << "the version row was committed before the history row and the checkpoints";
+
+  child->Signal(SIGKILL);
+  child->Wait(10);
+  ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
+  holder.reset();
+  ASSERT_TRUE(until("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = " +
+                        sql::QuoteString(db_name()) + " AND ID <> CONNECTION_ID()",
+                    "0"))
+      << "the killed run's sessions stayed";
+  EXPECT_EQ(Scalar("SELECT GROUP_CONCAT(version_num) FROM sluice_version"), "kr000001");
+  EXPECT_EQ(Scalar("SELECT status FROM sluice_history WHERE revision = 'kr000002'"), "running");
+
+  auto r = Sluice(p, "upgrade head --progress none");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  VerifyFinalState({"kr000002", {"kr000001", "kr000002"}, "t", {}, {"v"}}, "after the rerun");
 }
 
 }  // namespace
