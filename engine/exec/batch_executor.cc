@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <random>
 #include <utility>  // before Boost.Asio (Boost 1.74 + C++20 + GCC 12)
 
@@ -116,6 +117,26 @@ struct SharedRun {
   std::optional<Error> first_error;
   std::atomic<bool> failed{false};
   std::string throttle_reason;  // last logged, to log each change once
+  // Workers parked by `set workers=N` wait here; a worker that ends (the
+  // walk is over, or the run failed or stops) wakes them, so that the step
+  // ends with its last batch and not up to a poll later.
+  std::condition_variable parked;
+  int workers_ended = 0;
+
+  void WorkerEnded() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++workers_ended;
+    }
+    parked.notify_all();
+  }
+  // Until another worker ends after `*seen` had, or `d` (to see a new `set
+  // workers`) passes.
+  void Park(std::chrono::milliseconds d, int* seen) {
+    std::unique_lock<std::mutex> lock(mu);
+    parked.wait_for(lock, d, [&] { return workers_ended > *seen; });
+    *seen = workers_ended;
+  }
 
   SharedRun(const chunk::AdaptiveBatchOptions& sizing, double max_rate, RunControl* control)
       : sizer(sizing), bucket(TokenBucketOptions{max_rate, kRateBurstS}, control) {}
@@ -135,11 +156,17 @@ class BatchExecutor::Worker {
       : ex_(ex), sh_(sh), index_(index), ws_(ex.sessions_, ex.opts_.session_setup) {}
 
   void Run() {
+    Loop();
+    sh_.WorkerEnded();
+  }
+
+ private:
+  void Loop() {
     while (!sh_.failed.load() && !ex_.control_.stopping()) {
       const int active = ex_.ActiveWorkers();
       if (index_ >= active) {  // parked by `set workers=N`
         if (sh_.source->Walked()) return;
-        ex_.control_.SleepFor(std::chrono::milliseconds(200));
+        sh_.Park(std::chrono::milliseconds(200), &ends_seen_);
         continue;
       }
       if (!WaitForTurn()) return;
@@ -166,7 +193,6 @@ class BatchExecutor::Worker {
     }
   }
 
- private:
   // Brackets one batch for RunControl::State ("pausing" until the batches
   // in flight end); the last one to end publishes the settled state.
   class InFlight {
@@ -295,6 +321,7 @@ class BatchExecutor::Worker {
   BatchExecutor& ex_;
   SharedRun& sh_;
   const int index_;
+  int ends_seen_ = 0;  // SharedRun::workers_ended when this worker last parked
   WorkerSession ws_;
 };
 
