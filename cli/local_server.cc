@@ -103,6 +103,7 @@ LocalServer::LocalServer(LocalServerOptions opts) : opts_(std::move(opts)) {
 std::string LocalServer::data_dir() const { return dir_ + "/data"; }
 std::string LocalServer::pid_path() const { return dir_ + "/mariadbd.pid"; }
 std::string LocalServer::log_path() const { return dir_ + "/mariadbd.log"; }
+std::string LocalServer::tmp_dir() const { return dir_ + "/tmp"; }
 
 std::string LocalServer::socket_path() const {
   // sun_path holds 108 bytes; deep working directories fall back to /tmp.
@@ -145,10 +146,15 @@ Status LocalServer::Install() {
         "(scripts/install-deps.sh does it)");
   }
   fs::create_directories(data_dir());
+  fs::create_directories(tmp_dir());
   spdlog::info("initialising a new MariaDB data directory in {}", data_dir());
   std::vector<std::string> argv = {installer, "--no-defaults", "--datadir=" + data_dir(),
                                    "--auth-root-authentication-method=normal",
-                                   "--skip-test-db"};
+                                   "--skip-test-db",
+                                   // Its bootstrap server is a MariaDB starting up too
+                                   // (see Spawn): in /tmp, two installs at once broke
+                                   // each other in CI.
+                                   "--tmpdir=" + tmp_dir()};
   if (geteuid() == 0) argv.push_back("--user=root");
   if (RunToLog(argv, log_path()) != 0) {
     return RuntimeError(fmt::format("mariadb-install-db failed; the end of {}:\n{}", log_path(),
@@ -164,8 +170,7 @@ Status LocalServer::Spawn() {
     return RuntimeError("mariadbd not found: install Debian's mariadb-server "
                         "(scripts/install-deps.sh does it)");
   }
-  const std::string tmp_dir = dir_ + "/tmp";
-  fs::create_directories(tmp_dir);
+  fs::create_directories(tmp_dir());
   std::vector<std::string> argv = {
       server,
       "--no-defaults",
@@ -174,7 +179,7 @@ Status LocalServer::Spawn() {
       // tmpdir, also another running server's temporary tables (seen in CI:
       // a fault test's server start failed a query of the suite's server
       // with "Error on delete of '/tmp/#sql-temptable-...MAI'").
-      "--tmpdir=" + tmp_dir,
+      "--tmpdir=" + tmp_dir(),
       "--port=" + std::to_string(opts_.port),
       "--bind-address=127.0.0.1",
       "--socket=" + socket_path(),

@@ -37,6 +37,7 @@ class LocalServer {
   std::string socket_path() const;
   std::string pid_path() const;
   std::string log_path() const;
+  std::string tmp_dir() const;  // its own: see Spawn
 
  private:
   Status Install();

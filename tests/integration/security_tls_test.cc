@@ -39,11 +39,16 @@ class SecurityTlsTest : public ::testing::Test {
         " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca "
         "-keyout other.key -out other.pem");
     ASSERT_EQ(r.exit_code, 0) << r.output;
+    // A tmpdir of its own: a MariaDB starting up deletes every #sql* file in
+    // its tmpdir, also those of other tests' servers and installs.
+    const std::string tmpdir = "--tmpdir=" + dir_ + "/tmp";
+    std::filesystem::create_directories(dir_ + "/tmp");
     r = RunCommand("mariadb-install-db --no-defaults --datadir=" + d +
-                   "/data --auth-root-authentication-method=normal --skip-test-db --user=root");
+                   "/data --auth-root-authentication-method=normal --skip-test-db --user=root " +
+                   ShellQuote(tmpdir));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     server_ = ChildProcess::Start(
-        {"/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + dir_ + "/data",
+        {"/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + dir_ + "/data", tmpdir,
          "--port=" + std::to_string(port_), "--bind-address=127.0.0.1",
          "--socket=" + dir_ + "/sock", "--user=root", "--skip-log-bin",
          "--innodb-buffer-pool-size=32M", "--ssl-ca=" + dir_ + "/ca.pem",

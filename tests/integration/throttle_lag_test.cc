@@ -48,16 +48,20 @@ class ReplicaServer {
     dir_ = std::filesystem::temp_directory_path() /
            ("sluice-replica-" + std::to_string(::getpid()) + "-" + std::to_string(port_));
     std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    // A tmpdir of its own: a MariaDB starting up deletes every #sql* file in
+    // its tmpdir, also those of other tests' servers and installs.
+    std::filesystem::create_directories(dir_ / "tmp");
+    const std::string tmpdir = "--tmpdir=" + (dir_ / "tmp").string();
     const std::string user = ::geteuid() == 0 ? " --user=root" : "";
     std::string install = "mariadb-install-db --no-defaults --datadir=" + (dir_ / "data").string() +
-                          " --auth-root-authentication-method=normal --skip-test-db" + user +
+                          " --auth-root-authentication-method=normal --skip-test-db " + tmpdir + user +
                           " >" + (dir_ / "install.log").string() + " 2>&1";
     if (std::system(install.c_str()) != 0) return "mariadb-install-db failed: see " + install;
     std::vector<std::string> args = {
         "mariadbd",
         "--no-defaults",
         "--datadir=" + (dir_ / "data").string(),
+        tmpdir,
         "--port=" + std::to_string(port_),
         "--bind-address=127.0.0.1",
         "--socket=" + (dir_ / "sock").string(),
