@@ -161,8 +161,12 @@ class DataStep {
     if (!stopped) {
       // Done, failed or aborted: the table gets its indexes back now. A stop
       // (resumable) leaves them to the rerun.
-      progress.Phase("re-create indexes");
-      Status restored = Coordinate([&](Session& s) { return deferral_.Restore(s); });
+      Status restored = Coordinate([&](Session& s) -> Status {
+        SLUICE_ASSIGN(auto recorded, deferral_.Recorded(s));
+        if (recorded.empty()) return Status::Ok();  // the phase only when it has work
+        progress.Phase("re-create indexes");
+        return deferral_.Restore(s);
+      });
       if (!restored.ok()) {
         spdlog::error(
             "re-creating deferred indexes failed ({}); they stay recorded in {} and "

@@ -42,6 +42,16 @@ TEST_F(DeferTest, AllSecondaryIndexesComeBack) {
   // The same table definition as before, index for index (prefix and DESC included).
   EXPECT_EQ(*after->rows[0][1], *before->rows[0][1]);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sluice_deferred_index"), "0");
+  EXPECT_EQ(sink_->finish_phase, "re-create indexes");
+}
+
+TEST_F(DeferTest, NoDeferredIndexNoIndexPhase) {
+  MakeTables(2000);
+  Status st = Run("INSERT INTO dst SELECT id, a, b, c FROM src", Options(500, 2));
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM dst"), "2000");
+  // The bar and the finish event must not claim an index build that never ran.
+  EXPECT_NE(sink_->finish_phase, "re-create indexes");
 }
 
 TEST_F(DeferTest, StopAfterTheDropThenResumeRecreatesTheIndexes) {

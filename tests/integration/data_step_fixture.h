@@ -28,10 +28,12 @@ class CountingSink : public ProgressSink {
     if (on_batch) on_batch(ok_batches.load());
   }
   void OnRetry(const ProgressSnapshot&, ErrorClass, const Error&) override { retries++; }
+  void OnFinish(const ProgressSnapshot& s, const Status&) override { finish_phase = s.phase; }
   std::atomic<int> ok_batches{0};
   std::atomic<int> retries{0};
   std::atomic<uint64_t> last_rows_done{0};
   std::function<void(int)> on_batch;
+  std::string finish_phase;  // the phase the step ended in
 };
 
 class DataStepTest : public TestDatabase {
