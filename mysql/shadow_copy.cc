@@ -232,9 +232,14 @@ void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase, u
   s.table = names_.table.name;
   s.phase = phase;
   s.rows_done = rows_done;
-  s.rows_estimated = table_.estimated_rows;
+  s.rows_estimated = Rows();
   s.workers = opts_.workers;
   progress.Snapshot(s);
+}
+
+uint64_t ShadowCopy::Rows() const {
+  const uint64_t checked = rows_checked_.load();
+  return checked != 0 ? checked : table_.estimated_rows;
 }
 
 Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
@@ -289,7 +294,7 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_TRY(CopyRows(s->server(), control, progress));
   SLUICE_TRY(IndexAndVerify(*s, control, progress));
   SLUICE_TRY(WaitForCutOver(control, progress));
-  Publish(progress, "cut-over", table_.estimated_rows);
+  Publish(progress, "cut-over", Rows());
   // The guard's last check is the cut-over's own, made with the tables locked.
   guard_->Unwatch();
   if (!guard_->change().empty()) return DdlFailure(guard_->change());
@@ -332,7 +337,7 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
       QuoteString(req_.alter_spec))));
   SLUICE_TRY(FinishCutOver(*s, names_, opts_.keep_old_table, opts_.cut_over, control));
   SLUICE_TRY(CheckpointStore::Clear(*s, kCheckpointTable, checkpoint_key_));
-  Publish(progress, "done", table_.estimated_rows);
+  Publish(progress, "done", Rows());
   return Status::Ok();
 }
 
@@ -600,7 +605,7 @@ Status ShadowCopy::AddDeferredIndexes(Session& s, RunControl& control, ProgressR
       if (!exists) adds += (adds.empty() ? "ADD " : ", ADD ") + d.definition;
     }
     if (adds.empty()) return Status::Ok();
-    Publish(progress, "indexes", table_.estimated_rows);
+    Publish(progress, "indexes", Rows());
     spdlog::info("adding the deferred indexes to {} (INPLACE, LOCK=NONE)",
                  QuoteTable(names_.shadow));
     // The build ends by taking the shadow's metadata lock exclusively; while it
@@ -651,6 +656,7 @@ Status ShadowCopy::Verify(Session& s, RunControl& control, ProgressReporter& pro
   auto report = VerifyShadow(s, plan_, opts_.checksum, control,
                              [&](uint64_t rows) { Publish(progress, "checksum", rows); });
   if (!report.ok()) return report.error();
+  rows_checked_ = report->rows;
   spdlog::info("checksum: {} rows in {} chunks match between {} and {} ({} chunk(s) re-copied)",
                report->rows, report->chunks, QuoteTable(names_.table), QuoteTable(names_.shadow),
                report->recopied_chunks);
@@ -684,7 +690,7 @@ Status ShadowCopy::WaitForCutOver(RunControl& control, ProgressReporter& progres
       "copy done; the triggers keep {} in sync. Waiting for `sluice cut-over` "
       "(or the control socket's cut-over command)",
       QuoteTable(names_.shadow));
-  Publish(progress, "waiting for cut-over", table_.estimated_rows);
+  Publish(progress, "waiting for cut-over", Rows());
   while (!control.cut_over_requested()) {
     if (!control.SleepFor(std::chrono::milliseconds(500))) {
       return RuntimeError("stopped while waiting for the cut-over");

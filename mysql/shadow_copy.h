@@ -4,6 +4,7 @@
 // indexes, verify with a chunked checksum, then swap atomically.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -73,6 +74,8 @@ class ShadowCopy : public SchemaChange {
   Status WaitForCutOver(RunControl& control, ProgressReporter& progress);
   Status DuplicatesError(Session& s, const Error& cause);
   void Publish(ProgressReporter& progress, const std::string& phase, uint64_t rows_done = 0);
+  // The table's rows: the estimate, then the checksum's exact count.
+  uint64_t Rows() const;
 
   Dialect& dialect_;
   SessionFactory& sessions_;
@@ -89,6 +92,7 @@ class ShadowCopy : public SchemaChange {
   std::unique_ptr<DdlGuard> guard_;
   bool ddl_failed_ = false;  // the step fails: clean up, do not keep for a resume
   bool swapped_ = false;
+  std::atomic<uint64_t> rows_checked_{0};  // set by the checksum (the index build reads it)
 };
 
 }  // namespace sluice::mysql
