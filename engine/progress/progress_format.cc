@@ -40,17 +40,26 @@ std::string FormatStepTitle(const ProgressSnapshot& s) {
   return out;
 }
 
+bool HasNoRowCount(const ProgressSnapshot& s) {
+  return s.rows_estimated == 0 && s.rows_done == 0 && s.rows_per_s <= 0 && s.batch_size == 0;
+}
+
 std::string FormatStatus(const ProgressSnapshot& s) {
   std::string out;
-  if (s.rows_estimated > 0) {
+  if (HasNoRowCount(s)) {
+    // E.g. an in-place ALTER on MariaDB: one statement, no rows to show.
+    out = "no row count";
+  } else if (s.rows_estimated > 0) {
     out = fmt::format("{:5.1f}%  {}/{} rows", s.Ratio() * 100, FormatCount(s.rows_done),
                       FormatCount(s.rows_estimated));
   } else {
     out = fmt::format("{} rows", FormatCount(s.rows_done));
   }
-  out += fmt::format("  {} rows/s  ETA {}", FormatCount(static_cast<uint64_t>(
-                                                std::llround(std::max(0.0, s.rows_per_s)))),
-                     FormatDuration(s.eta_s));
+  if (!HasNoRowCount(s)) {
+    out += fmt::format("  {} rows/s  ETA {}", FormatCount(static_cast<uint64_t>(
+                                                  std::llround(std::max(0.0, s.rows_per_s)))),
+                       FormatDuration(s.eta_s));
+  }
   if (s.batch_size > 0) {
     out += fmt::format("  batch {}", FormatCount(s.batch_size));
     if (!s.batch_mode.empty()) out += " " + s.batch_mode;
@@ -88,7 +97,7 @@ std::string RenderBarLine(const ProgressSnapshot& s, int width) {
   const int fixed = static_cast<int>(title.size() + status.size()) + 4;
   const int bar_width = std::min(32, width - fixed);
   std::string line = title;
-  if (bar_width >= 12) line += "  " + FormatBar(s, bar_width);
+  if (bar_width >= 12 && !HasNoRowCount(s)) line += "  " + FormatBar(s, bar_width);
   line += "  " + status;
   if (width > 0 && static_cast<int>(line.size()) > width) line.resize(width);
   return line;

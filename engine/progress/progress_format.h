@@ -18,6 +18,9 @@ std::string FormatStepTitle(const ProgressSnapshot& s);
 // Everything after the title: %, rows done/total, rows/s, ETA, batch size,
 // workers, throttle state and reason.
 std::string FormatStatus(const ProgressSnapshot& s);
+// A step with nothing to count: no rows, estimate, rate or batches (a plain
+// statement the server runs without reporting progress).
+bool HasNoRowCount(const ProgressSnapshot& s);
 // "[#####-----]" of `width` cells (including brackets); "[?]"-style when the total is unknown.
 std::string FormatBar(const ProgressSnapshot& s, int width);
 // One line, at most `width` columns: title, bar (when there is room), status.

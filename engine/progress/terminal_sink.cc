@@ -118,7 +118,9 @@ void TerminalSink::OnFinish(const ProgressSnapshot& s, const Status& st) {
     BreakBar();
   }
   std::string title = FormatStepTitle(s);
-  if (st.ok()) {
+  if (st.ok() && HasNoRowCount(s)) {
+    std::fprintf(out_, "%s done\n", title.c_str());
+  } else if (st.ok()) {
     std::fprintf(out_, "%s done: %s rows\n", title.c_str(), FormatCount(s.rows_done).c_str());
   } else {
     std::fprintf(out_, "%s stopped after %s rows: %s\n", title.c_str(),

@@ -3,9 +3,11 @@
 -- sluice:message backfill orders.total_cents
 
 -- sluice:up
--- A data step: chunked over the primary key, 4 workers, batches that start
--- at 10000 rows and adapt to the server. Stopped or killed, it resumes.
--- sluice:step batch-size=10000 workers=4
+-- A data step with the defaults: chunked over the primary key, one worker,
+-- batches sized to about 25 ms each and shrunk further while the
+-- application waits on their locks (docs/DATA_STEPS.md). Stopped or killed,
+-- it resumes.
+-- sluice:step
 UPDATE orders SET total_cents = price_cents * quantity WHERE total_cents IS NULL;
 
 -- sluice:down

@@ -57,6 +57,22 @@ TEST(ProgressFormatTest, UnknownTotal) {
   EXPECT_EQ(FormatBar(s, 6), "[????]");
 }
 
+TEST(ProgressFormatTest, NothingToCount) {
+  ProgressSnapshot s;  // an in-place ALTER: one statement, no rows
+  s.step = 1;
+  s.step_kind = "schema";
+  s.table = "orders";
+  s.phase = "inplace";
+  EXPECT_TRUE(HasNoRowCount(s));
+  EXPECT_EQ(RenderPlainLine(s), "step 1 schema orders (inplace)  no row count");
+  EXPECT_EQ(RenderBarLine(s, 120), RenderPlainLine(s)) << "a bar with nothing to fill";
+  s.paused = true;
+  EXPECT_EQ(FormatStatus(s), "no row count  PAUSED");
+  s.rows_done = 5;  // once there are rows, they are shown
+  EXPECT_FALSE(HasNoRowCount(s));
+  EXPECT_EQ(FormatStatus(s).rfind("5 rows  0 rows/s  ETA ?", 0), 0u) << FormatStatus(s);
+}
+
 TEST(ProgressFormatTest, Bar) {
   ProgressSnapshot s = Sample();
   EXPECT_EQ(FormatBar(s, 12), "[####------]");
