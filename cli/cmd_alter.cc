@@ -102,7 +102,7 @@ Command MakeAlterCommand() {
         "workers", po::value<int>(), "copy workers (default 4)")(
         "batch-size", po::value<int>(), "rows per copy chunk, fixed (default: auto sizing)")(
         "postpone-cut-over", po::bool_switch(), "after the copy, wait for `sluice cut-over`")(
-        "keep-old-table", po::bool_switch(), "keep the original table as _<t>_old")(
+        "keep-old-table", po::bool_switch(), "keep the original table as <t>_sluice_old")(
         "foreign-keys", po::value<std::string>(),
         "other tables referencing this one: refuse (default) | rebuild | drop-swap")(
         "sql", po::bool_switch(), "print what would run, connect to nothing");

@@ -43,7 +43,7 @@ struct SchemaStepOptions {
   int workers = 4;                 // copy workers (MySQL) / reorg workers (TiDB)
   int batch_size = 0;              // 0: dialect default
   bool postpone_cut_over = false;  // wait for `cut-over` before swapping tables
-  bool keep_old_table = false;     // keep _<t>_old after the swap
+  bool keep_old_table = false;     // keep <t>_sluice_old after the swap
   std::string foreign_keys = "refuse";  // tables referencing this one: refuse|rebuild (MySQL copy)
 };
 

@@ -6,9 +6,9 @@
 // The swap is made so that no DDL can slip in between the last look at the
 // tables and the RENAME (MariaDB refuses RENAME TABLE under LOCK TABLES, and
 // two ALTER ... RENAME would leave a moment without the table):
-//   1. a sentry table takes the name `_t_old`, so the RENAME fails while it
+//   1. a sentry table takes the name `t_sluice_old`, so the RENAME fails while it
 //      exists (also when sluice dies holding the lock: nothing is swapped);
-//   2. session A: LOCK TABLES t, _t_new, _t_old WRITE; the check (the
+//   2. session A: LOCK TABLES t, t_sluice_new, t_sluice_old WRITE; the check (the
 //      concurrent-DDL guard's) runs with the tables locked;
 //   3. session B: the RENAME, which queues behind A's lock;
 //   4. A sees B waiting, and no other session's DDL waiting ahead of it;
@@ -34,7 +34,7 @@ struct CutOverOptions {
   int backoff_ms = 250;         // first pause between attempts; doubles, capped at 4 s
 };
 
-// RENAME TABLE t TO _t_old, _t_new TO t
+// RENAME TABLE t TO t_sluice_old, t_sluice_new TO t
 std::string CutOverSql(const ShadowNames& n);
 
 // Runs `sql` under the short lock wait, retrying lock-wait timeouts (1205)
@@ -62,31 +62,31 @@ Status CutOver(SessionFactory& sessions, Session& s, const ShadowNames& n,
                const CutOverOptions& opts, RunControl& control, const CutOverHooks& hooks);
 
 // --foreign-keys drop-swap (pt-online-schema-change's drop_swap), for a
-// table other tables reference: with t and _t_new locked, after the hooks'
+// table other tables reference: with t and t_sluice_new locked, after the hooks'
 // check and prepare, and with foreign_key_checks off for this one session,
-// DROP TABLE t, then ALTER TABLE _t_new RENAME TO t; the children's keys then
+// DROP TABLE t, then ALTER TABLE t_sluice_new RENAME TO t; the children's keys then
 // resolve to the new table by its name. The risk: between the two statements
 // no table t exists, and application statements on it fail (1146); if the
 // rename fails, the original is gone and the error says how to rename the
-// shadow by hand. No _t_old is left.
+// shadow by hand. No t_sluice_old is left.
 Status DropSwapCutOver(Session& s, const ShadowNames& n, const CutOverOptions& opts,
                        RunControl& control, const CutOverHooks& hooks);
 
 // The rename that finishes a drop-swap (also by a rerun after a kill left
-// only _t_new).
+// only t_sluice_new).
 Status RenameShadowIntoPlace(Session& s, const ShadowNames& n);
 
-// The sentry's CREATE TABLE, and whether `_t_old` is a sentry (a run killed
+// The sentry's CREATE TABLE, and whether `t_sluice_old` is a sentry (a run killed
 // in its cut-over leaves one: nothing was swapped, drop it).
 std::string CreateSentrySql(const ShadowNames& n);
 Result<bool> IsSentry(Session& s, const ShadowNames& n);
 
-// After the swap: drops the triggers (now on _t_old) and, unless kept, _t_old.
+// After the swap: drops the triggers (now on t_sluice_old) and, unless kept, t_sluice_old.
 Status FinishCutOver(Session& s, const ShadowNames& n, bool keep_old_table,
                      const CutOverOptions& opts, RunControl& control);
 
 // Removes what a shadow copy left before its swap: triggers first (writes to
-// t would fail without their target), then _t_new. On failure the message
+// t would fail without their target), then t_sluice_new. On failure the message
 // carries the SQL to finish by hand.
 Status CleanUpShadow(Session& s, const ShadowNames& n, const CutOverOptions& opts);
 

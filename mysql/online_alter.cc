@@ -179,8 +179,8 @@ std::string Join(const std::vector<std::string>& stmts) {
 }
 
 // A run killed between the swap and the end of its clean-up leaves `t`
-// already altered, the original as _t_old (maybe still carrying the copy
-// triggers) and no _t_new. Altering `t` again would fail (or apply twice):
+// already altered, the original as t_sluice_old (maybe still carrying the copy
+// triggers) and no t_sluice_new. Altering `t` again would fail (or apply twice):
 // the step only has to finish the clean-up.
 Result<bool> InterruptedSwap(Session& s, const TableRef& t, const AlterSpec& spec,
                              const ShadowNames& names) {
@@ -195,7 +195,7 @@ Result<bool> InterruptedSwap(Session& s, const TableRef& t, const AlterSpec& spe
 }
 
 // The marker ShadowCopy writes right after its swap: this step's change
-// (same spec) was applied, even when the clean-up had already dropped _t_old.
+// (same spec) was applied, even when the clean-up had already dropped t_sluice_old.
 Result<bool> SwapRecorded(Session& s, const SchemaChangeRequest& req, const ShadowNames& names) {
   SLUICE_ASSIGN(bool shadow_exists, TableExists(s, names.shadow));
   if (shadow_exists) return false;
@@ -304,7 +304,7 @@ Status CheckForeignKeys(const TableInfo& t, const AlterSpec& spec, const SchemaS
   return Status::Ok();
 }
 
-// A drop-swap killed between its DROP and its RENAME leaves only _t_new:
+// A drop-swap killed between its DROP and its RENAME leaves only t_sluice_new:
 // rename it into place. Returns true when the drop-swap is done (then only
 // the clean-up is left), false when it never happened.
 Result<bool> FinishInterruptedDropSwap(Session& s, const SchemaChangeRequest& req,
@@ -339,7 +339,7 @@ Result<bool> FinishInterruptedDropSwap(Session& s, const SchemaChangeRequest& re
 }
 
 // A run killed in its cut-over may have left its RENAME (the cut-over's
-// second session) waiting in the server, and the sentry `_t_old`. The RENAME
+// second session) waiting in the server, and the sentry `t_sluice_old`. The RENAME
 // must not run after this run has looked at the tables: it is stopped (KILL
 // QUERY; one already running finishes, and the swap is then found), and only
 // then is the sentry dropped. Stopping a queued RENAME is always safe: a live

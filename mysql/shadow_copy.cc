@@ -324,10 +324,10 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
     SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, hooks));
   }
   swapped_ = true;
-  // --foreign-keys rebuild: children followed the original to _t_old.
+  // --foreign-keys rebuild: children followed the original to t_sluice_old.
   SLUICE_TRY(RepointReferences(*s, names_.old, names_.table).status());
   // Until the caller records this step as done, a rerun must know that the
-  // swap happened, also once the clean-up below has dropped _t_old: a marker
+  // swap happened, also once the clean-up below has dropped t_sluice_old: a marker
   // under the step's own key (seq -1), cleared with the revision's
   // checkpoints. mysql/online_alter.cc reads it.
   SLUICE_TRY(s->Exec(fmt::format(

@@ -1,4 +1,4 @@
-// The shadow-copy strategy: build `_t_new` with the change applied, mirror
+// The shadow-copy strategy: build `t_sluice_new` with the change applied, mirror
 // writes into it with triggers, copy the rows in parallel keyset chunks (the
 // engine's data-step executor, with checkpoints), add the deferred secondary
 // indexes, verify with a chunked checksum, then swap atomically.
@@ -39,7 +39,7 @@ struct ShadowCopyOptions {
   bool postpone_cut_over = false;
   bool keep_old_table = false;
   bool drop_swap = false;  // --foreign-keys drop-swap: DropSwapCutOver instead of CutOver
-  bool resume = false;     // _t_new and the triggers exist from a stopped run
+  bool resume = false;     // t_sluice_new and the triggers exist from a stopped run
   CutOverOptions cut_over;
   ChecksumOptions checksum;
   std::chrono::milliseconds ddl_check_interval{1000};  // the concurrent-DDL guard's period

@@ -192,15 +192,20 @@ Status ChooseKey(CopyPlan& p, const TableInfo& old_table, const TableInfo& new_t
 
 Result<ShadowNames> MakeShadowNames(const TableRef& table) {
   constexpr size_t kMaxName = 64;
-  if (table.name.size() + 5 > kMaxName) {
+  constexpr const char* kShadowSuffix = "_sluice_new";
+  constexpr const char* kOldSuffix = "_sluice_old";
+  if (table.name.size() + std::string(kShadowSuffix).size() > kMaxName) {
     return InputError(fmt::format(
-        "table name `{}` is too long for a shadow copy: `_{}_new` would exceed {} characters",
-        table.name, table.name, kMaxName));
+        "table name `{}` is too long for a shadow copy: `{}{}` would exceed {} characters",
+        table.name, table.name, kShadowSuffix, kMaxName));
   }
   ShadowNames n;
   n.table = table;
-  n.shadow = {table.schema, "_" + table.name + "_new"};
-  n.old = {table.schema, "_" + table.name + "_old"};
+  // Named t + suffix, so that they sort after t: the cut-over's RENAME takes
+  // its metadata locks in name order, and must be queued for t itself, ahead
+  // of the application's statements, while it waits (docs/ONLINE_ALTER.md).
+  n.shadow = {table.schema, table.name + kShadowSuffix};
+  n.old = {table.schema, table.name + kOldSuffix};
   n.insert_trigger = "_" + table.name + "_ins";
   n.update_trigger = "_" + table.name + "_upd";
   n.delete_trigger = "_" + table.name + "_del";

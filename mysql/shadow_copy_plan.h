@@ -28,8 +28,8 @@ inline constexpr const char* kStrictCopySqlMode =
 // The tables and triggers of one shadow copy of `table`.
 struct ShadowNames {
   TableRef table;              // t (schema always filled in)
-  TableRef shadow;             // _t_new
-  TableRef old;                // _t_old
+  TableRef shadow;             // t_sluice_new
+  TableRef old;                // t_sluice_old
   std::string insert_trigger;  // _t_ins
   std::string update_trigger;  // _t_upd
   std::string delete_trigger;  // _t_del

@@ -1,4 +1,4 @@
-// The triggers that mirror writes on t into its shadow `_t_new` while the
+// The triggers that mirror writes on t into its shadow `t_sluice_new` while the
 // copy runs: AFTER INSERT and UPDATE replace the row by key, AFTER DELETE
 // deletes it; an UPDATE that changes the key first deletes the old key.
 #pragma once

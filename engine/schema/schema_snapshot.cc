@@ -12,13 +12,13 @@ namespace {
 
 std::string Get(const Row& r, int i) { return i >= 0 && r[i] ? *r[i] : std::string(); }
 
+// The shadow copy's t_sluice_new and t_sluice_old (mysql/shadow_copy_plan.cc).
 bool IsShadowName(const std::string& name) {
   auto ends = [&](const char* suffix) {
     const std::string s = suffix;
-    return name.size() > s.size() + 1 && name[0] == '_' &&
-           name.compare(name.size() - s.size(), s.size(), s) == 0;
+    return name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
   };
-  return ends("_new") || ends("_old");
+  return ends("_sluice_new") || ends("_sluice_old");
 }
 
 // Removes " CHARACTER SET x" and " COLLATE y" that follow the type, then

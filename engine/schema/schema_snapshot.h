@@ -61,7 +61,7 @@ struct SchemaSnapshot {
 
 struct SnapshotOptions {
   std::set<std::string> ignore_tables;  // sluice's own state tables
-  bool ignore_shadow_tables = false;    // `_<t>_new` / `_<t>_old` of a running migration
+  bool ignore_shadow_tables = false;    // `<t>_sluice_new` / `<t>_sluice_old` of a running migration
   // The dialect's own table options from the text after SHOW CREATE TABLE's
   // column list (Dialect::OwnTableOptions); none when empty.
   std::function<std::map<std::string, std::string>(const std::string&)> own_table_options;

@@ -39,7 +39,8 @@ class DdlFaultTest : public FaultTest {
                      "DATABASE()"),
               "0");
     EXPECT_EQ(Scalar("SELECT COALESCE(GROUP_CONCAT(TABLE_NAME), '') FROM information_schema.TABLES "
-                     "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE '\\_orders\\_%'"),
+                     "WHERE TABLE_SCHEMA = DATABASE() AND (TABLE_NAME LIKE '\\_orders\\_%' OR "
+                     "TABLE_NAME LIKE 'orders\\_sluice\\_%')"),
               "");
   }
 };
@@ -145,7 +146,7 @@ TEST_F(DdlFaultTest, UpgradeStepFailsAndItsRerunStartsAfresh) {
 }
 
 // kill -9 while the cut-over retries its LOCK TABLES behind a long
-// transaction (the sentry `_t_old` exists): nothing was swapped, and a rerun
+// transaction (the sentry `t_sluice_old` exists): nothing was swapped, and a rerun
 // started at once finishes.
 TEST_F(DdlFaultTest, KillInTheCutOverThenRerun) {
   MakeOrders();
@@ -161,7 +162,7 @@ TEST_F(DdlFaultTest, KillInTheCutOverThenRerun) {
   EXPECT_EQ(Sluice(p, "cut-over").exit_code, 0);
   ASSERT_TRUE(WaitForOutput(*child, "cut-over of")) << child->Output();
   EXPECT_NE(Scalar("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
-                   "DATABASE() AND TABLE_NAME = '_orders_old'")
+                   "DATABASE() AND TABLE_NAME = 'orders_sluice_old'")
                 .find("sentry"),
             std::string::npos);
   child->Signal(SIGKILL);

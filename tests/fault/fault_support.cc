@@ -54,7 +54,7 @@ void FaultTest::VerifyFinalState(const FinalState& s, const std::string& context
       << "leftover or missing triggers";
   EXPECT_EQ(Scalar("SELECT COALESCE(GROUP_CONCAT(TABLE_NAME), '') FROM information_schema.TABLES "
                    "WHERE TABLE_SCHEMA = " + db +
-                   " AND (TABLE_NAME LIKE '\\_%\\_new' OR TABLE_NAME LIKE '\\_%\\_old')"),
+                   " AND (TABLE_NAME LIKE '%\\_sluice\\_new' OR TABLE_NAME LIKE '%\\_sluice\\_old')"),
             "")
       << "leftover shadow tables";
   for (const char* state : {"sluice_checkpoint", "sluice_deferred_index", "sluice_lock"}) {

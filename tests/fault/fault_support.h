@@ -37,7 +37,7 @@ class FaultTest : public TestDatabase {
   void ResetDatabase();
   // SELECT COUNT(*) and a content hash of `columns` of `table` ("n:hash").
   std::string ContentHash(const std::string& table, const std::string& columns);
-  // The full verification: no leftover triggers or _x_new/_x_old tables, no
+  // The full verification: no leftover triggers or x_sluice_new/x_sluice_old tables, no
   // checkpoints, deferred-index records or lock rows; the version table at
   // `s.head` and every revision's latest run done; the table has its columns
   // and indexes. Adds `context` (the trial) to every failure. `triggers`:

@@ -183,7 +183,7 @@ TEST_F(Autogenerate, DriftJsonForCi) {
 
 TEST_F(Autogenerate, DriftIgnoresShadowTablesOnlyWhileAMigrationHoldsTheLock) {
   Exec("CREATE TABLE t (id INT NOT NULL PRIMARY KEY)");
-  Exec("CREATE TABLE _t_new (id INT NOT NULL PRIMARY KEY)");
+  Exec("CREATE TABLE t_sluice_new (id INT NOT NULL PRIMARY KEY)");
   WriteSchema("a.sql", "CREATE TABLE t (id INT NOT NULL PRIMARY KEY);");
   auto holder = NewConnection();
   ASSERT_NE(holder, nullptr);
@@ -195,7 +195,7 @@ TEST_F(Autogenerate, DriftIgnoresShadowTablesOnlyWhileAMigrationHoldsTheLock) {
   holder.reset();  // the migration is gone: its leftover is drift
   auto after = Sluice("check --drift");
   EXPECT_EQ(after.exit_code, 1) << after.output;
-  EXPECT_NE(after.output.find("table _t_new: drop"), std::string::npos) << after.output;
+  EXPECT_NE(after.output.find("table t_sluice_new: drop"), std::string::npos) << after.output;
 }
 
 TEST_F(Autogenerate, RefusedWhileTheDatabaseIsBehindTheHead) {

@@ -119,7 +119,7 @@ TEST_F(ForegroundErrorsTest, ChecksumReCopyCausesNoApplicationError) {
     tampered = true;
     // 3 of the last chunks, which the checksum reaches last.
     for (int tries = 0; tries < 20; ++tries) {
-      auto r = tamper->Exec("UPDATE _orders_new SET note = 'tampered' WHERE id > " +
+      auto r = tamper->Exec("UPDATE orders_sluice_new SET note = 'tampered' WHERE id > " +
                             std::to_string(kRows - 3 * 700));
       if (r.ok()) break;
     }

@@ -28,9 +28,9 @@ TEST_F(ControlTest, CutOverGivesUpCleanlyWhileALongTransactionHoldsTheTable) {
   ASSERT_FALSE(o.ok);
   EXPECT_NE(o.error.find("metadata lock"), std::string::npos) << o.error;
   EXPECT_NE(o.error.find("gave up after 2 attempts"), std::string::npos) << o.error;
-  // Never renamed halfway: the original is still `orders`, no _orders_old.
+  // Never renamed halfway: the original is still `orders`, no orders_sluice_old.
   EXPECT_EQ(ShowCreate("orders"), before);
-  EXPECT_FALSE(TableExists("_orders_old"));
+  EXPECT_FALSE(TableExists("orders_sluice_old"));
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "500");
   // The clean-up needs the same lock: it left the SQL to finish by hand.
   EXPECT_NE(o.error.find("DROP TRIGGER IF EXISTS"), std::string::npos) << o.error;
@@ -38,7 +38,7 @@ TEST_F(ControlTest, CutOverGivesUpCleanlyWhileALongTransactionHoldsTheTable) {
   for (const char* t : {"_orders_ins", "_orders_upd", "_orders_del"}) {
     Exec(std::string("DROP TRIGGER IF EXISTS ") + t);
   }
-  Exec("DROP TABLE IF EXISTS _orders_new");
+  Exec("DROP TABLE IF EXISTS orders_sluice_new");
   Exec("INSERT INTO orders (customer, amount) VALUES (1, 1)");  // writes work again
 }
 
@@ -75,9 +75,9 @@ TEST_F(ControlTest, StoppedCopyResumes) {
   progress_.AddSink(sink);
   auto first = Alter("orders", "MODIFY customer BIGINT NOT NULL", "copy");
   ASSERT_FALSE(first.ok);
-  EXPECT_TRUE(TableExists("_orders_new"));
+  EXPECT_TRUE(TableExists("orders_sluice_new"));
   EXPECT_EQ(Triggers(), "_orders_del,_orders_ins,_orders_upd");
-  uint64_t copied = std::stoull(Scalar("SELECT COUNT(*) FROM _orders_new"));
+  uint64_t copied = std::stoull(Scalar("SELECT COUNT(*) FROM orders_sluice_new"));
   EXPECT_LT(copied, 3000u);
   Exec("INSERT INTO orders (customer, amount, note) VALUES (1, 1, 'while stopped')");
 
@@ -101,7 +101,7 @@ TEST_F(ControlTest, AbortedCopyCleansUp) {
   progress_.AddSink(sink);
   auto o = Alter("orders", "MODIFY customer BIGINT NOT NULL", "copy");
   ASSERT_FALSE(o.ok);
-  EXPECT_FALSE(TableExists("_orders_new"));
+  EXPECT_FALSE(TableExists("orders_sluice_new"));
   EXPECT_EQ(Triggers(), "");
   EXPECT_EQ(ShowCreate("orders"), before);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "3000");
@@ -129,12 +129,12 @@ TEST_F(ControlTest, PostponedCutOverWaitsAndKeepsTheShadowInSync) {
                          "'after copy')")
                   .ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_TRUE(TableExists("_orders_new"));  // not swapped yet
+  EXPECT_TRUE(TableExists("orders_sluice_new"));  // not swapped yet
   control_->RequestCutOver();
   run.join();
   ASSERT_TRUE(o.ok) << o.error;
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE note = 'after copy'"), "1");
-  EXPECT_TRUE(TableExists("_orders_old"));  // --keep-old-table
+  EXPECT_TRUE(TableExists("orders_sluice_old"));  // --keep-old-table
   EXPECT_EQ(Triggers(), "");
 }
 

@@ -100,7 +100,7 @@ TEST_F(CopyTest, UniqueKeyOverDuplicatesFailsBeforeTheSwapNamingThem) {
   EXPECT_NE(o.error.find("3 rows"), std::string::npos) << o.error;
   EXPECT_EQ(ShowCreate("orders"), before);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "1000");
-  EXPECT_FALSE(TableExists("_orders_new"));
+  EXPECT_FALSE(TableExists("orders_sluice_new"));
   EXPECT_EQ(Triggers(), "");
 }
 
@@ -111,7 +111,7 @@ TEST_F(CopyTest, NarrowingKeyColumnSoValuesCollideFailsBeforeTheSwap) {
   ASSERT_FALSE(o.ok);
   EXPECT_NE(o.error.find("lose or change rows"), std::string::npos) << o.error;
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM k"), "500");
-  EXPECT_FALSE(TableExists("_k_new"));
+  EXPECT_FALSE(TableExists("k_sluice_new"));
   EXPECT_EQ(Triggers(), "");
 }
 

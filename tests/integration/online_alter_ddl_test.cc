@@ -81,8 +81,8 @@ class DdlTest : public OnlineAlterTest {
     EXPECT_NE(o.error.find("concurrent DDL on"), std::string::npos) << o.error;
     EXPECT_NE(o.error.find(names), std::string::npos) << o.error;
     EXPECT_EQ(Triggers(), "");
-    EXPECT_FALSE(TableExists("_orders_new"));
-    EXPECT_FALSE(TableExists("_orders_old"));
+    EXPECT_FALSE(TableExists("orders_sluice_new"));
+    EXPECT_FALSE(TableExists("orders_sluice_old"));
     EXPECT_LT(gone_s_, 3.0) << "the copy triggers stayed for " << gone_s_ << " s";
     EXPECT_LT(refused_s_, 3.0) << "application writes failed for " << refused_s_ << " s";
     std::cout << "[ddl] detection: triggers gone " << gone_s_ << " s after the DDL; writes refused "
@@ -138,23 +138,23 @@ TEST_F(DdlTest, RenameOfTheOriginalDuringTheCopy) {
   EXPECT_NE(o.error.find("was renamed or dropped"), std::string::npos) << o.error;
   // The triggers went with the table and are dropped there too.
   EXPECT_EQ(Triggers(), "");
-  EXPECT_FALSE(TableExists("_orders_new"));
+  EXPECT_FALSE(TableExists("orders_sluice_new"));
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders_moved"), "20000");
   Exec("INSERT INTO orders_moved (customer, amount) VALUES (1, 1)");
 }
 
 TEST_F(DdlTest, DropOfTheShadowWhileWaitingForTheCutOver) {
   MakeOrders(1000);
-  auto o = AlterWithDdlAt("waiting for cut-over", {"DROP TABLE _orders_new"});
+  auto o = AlterWithDdlAt("waiting for cut-over", {"DROP TABLE orders_sluice_new"});
   ExpectCleanFailure(o, "the shadow table");
-  EXPECT_NE(first_error_.find("_orders_new"), std::string::npos) << first_error_;
+  EXPECT_NE(first_error_.find("orders_sluice_new"), std::string::npos) << first_error_;
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), std::to_string(1000 + app_inserts_));
 }
 
 TEST_F(DdlTest, RenameOfTheShadowDuringTheChecksum) {
   MakeOrders(3000);
   tuning_.checksum.chunk_rows = 300;
-  auto o = AlterWithDdlAt("checksum", {"RENAME TABLE _orders_new TO stolen"});
+  auto o = AlterWithDdlAt("checksum", {"RENAME TABLE orders_sluice_new TO stolen"});
   ExpectCleanFailure(o, "the shadow table");
   Exec("DROP TABLE stolen");
 }
@@ -177,7 +177,7 @@ TEST_F(DdlTest, AChangeWhileTheCopyIsStoppedStartsItAfresh) {
   progress_.AddSink(sink);
   auto first = Alter("orders", "MODIFY customer BIGINT NOT NULL", "copy");
   ASSERT_FALSE(first.ok);
-  ASSERT_TRUE(TableExists("_orders_new"));  // kept for a resume
+  ASSERT_TRUE(TableExists("orders_sluice_new"));  // kept for a resume
   Exec("ALTER TABLE orders ADD INDEX k_while_stopped (customer, amount)");
   control_ = std::make_unique<RunControl>();
   sink->on_batch = nullptr;
@@ -203,12 +203,12 @@ TEST_F(DdlTest, ARerunStopsTheQueuedRenameOfAKilledCutOver) {
   };
   progress_.AddSink(sink);
   ASSERT_FALSE(Run(req).ok);
-  ASSERT_TRUE(TableExists("_orders_new"));
+  ASSERT_TRUE(TableExists("orders_sluice_new"));
   auto names = *mysql::MakeShadowNames({db_name(), "orders"});
   auto dead_lock = NewConnection();  // the killed run's session A
   ASSERT_TRUE(dead_lock->Exec(mysql::CreateSentrySql(names)).ok());
   ASSERT_TRUE(
-      dead_lock->Exec("LOCK TABLES orders WRITE, _orders_new WRITE, _orders_old WRITE").ok());
+      dead_lock->Exec("LOCK TABLES orders WRITE, orders_sluice_new WRITE, orders_sluice_old WRITE").ok());
   auto dead_rename = NewConnection();  // its session B
   ASSERT_TRUE(dead_rename->Exec("SET SESSION lock_wait_timeout = 30").ok());
   Status renamed;
@@ -228,8 +228,8 @@ TEST_F(DdlTest, ARerunStopsTheQueuedRenameOfAKilledCutOver) {
   EXPECT_FALSE(renamed.ok());  // stopped, never ran
   EXPECT_NE(ShowCreate("orders").find("`customer` bigint"), std::string::npos);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "2000");
-  EXPECT_FALSE(TableExists("_orders_old"));
-  EXPECT_FALSE(TableExists("_orders_new"));
+  EXPECT_FALSE(TableExists("orders_sluice_old"));
+  EXPECT_FALSE(TableExists("orders_sluice_new"));
   EXPECT_EQ(Triggers(), "");
 }
 
@@ -240,7 +240,7 @@ TEST_F(DdlTest, AnUnchangedTableStillCutsOver) {
   auto o = Run(req);
   ASSERT_TRUE(o.ok) << o.error;
   EXPECT_NE(ShowCreate("orders").find("`customer` bigint"), std::string::npos);
-  EXPECT_FALSE(TableExists("_orders_old"));
+  EXPECT_FALSE(TableExists("orders_sluice_old"));
   EXPECT_EQ(Triggers(), "");
 }
 
@@ -266,8 +266,8 @@ TEST_F(DdlTest, CutOverNeverSwapsWithADdlQueuedAhead) {
   EXPECT_NE(o.error.find("DDL is queued"), std::string::npos) << o.error;
   EXPECT_NE(o.error.find("orders_archive"), std::string::npos) << o.error;
   EXPECT_EQ(ShowCreate("orders"), before);
-  EXPECT_FALSE(TableExists("_orders_old"));  // the sentry is gone too
-  EXPECT_FALSE(TableExists("_orders_new"));
+  EXPECT_FALSE(TableExists("orders_sluice_old"));  // the sentry is gone too
+  EXPECT_FALSE(TableExists("orders_sluice_new"));
   EXPECT_EQ(Triggers(), "");
 }
 

@@ -95,7 +95,7 @@ TEST_F(FkTest, AChildKeepsItsForeignKeyAndReceivesCascades) {
   Exec("DELETE FROM customers WHERE id = 2");
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders WHERE customer_id = 2"), "0");
   EXPECT_EQ(Triggers(), "");
-  EXPECT_FALSE(TableExists("_orders_old"));
+  EXPECT_FALSE(TableExists("orders_sluice_old"));
   // A second change toggles the name back.
   auto again = Alter("orders", "MODIFY amount INT NOT NULL", "copy");
   ASSERT_TRUE(again.ok) << again.error;
@@ -110,7 +110,7 @@ TEST_F(FkTest, AParentIsRefusedByDefaultNamingTheChildKey) {
   EXPECT_NE(o.error.find("fk_orders_customer (orders -> customers)"), std::string::npos) << o.error;
   EXPECT_NE(o.error.find("--foreign-keys rebuild"), std::string::npos) << o.error;
   EXPECT_EQ(ShowCreate("customers"), before);
-  EXPECT_FALSE(TableExists("_customers_new"));
+  EXPECT_FALSE(TableExists("customers_sluice_new"));
 }
 
 TEST_F(FkTest, AParentWithRebuildRepointsItsChildren) {
@@ -127,7 +127,7 @@ TEST_F(FkTest, AParentWithRebuildRepointsItsChildren) {
   EXPECT_EQ(errors_, "");
   EXPECT_GT(writes_.load(), 20);
   EXPECT_EQ(ReferencedBy("_fk_orders_customer"), "orders->customers");
-  EXPECT_FALSE(TableExists("_customers_old"));
+  EXPECT_FALSE(TableExists("customers_sluice_old"));
   EXPECT_EQ(Orphans(), "0");
   EXPECT_NE(ShowCreate("customers").find("varchar(80)"), std::string::npos);
   // The re-pointed key is enforced against the new table.
@@ -159,8 +159,8 @@ TEST_F(FkTest, AParentWithDropSwapKeepsItsChildrensKeys) {
             << std::endl;
   EXPECT_GT(writes_.load(), 20);
   EXPECT_EQ(ReferencedBy("fk_orders_customer"), "orders->customers");  // its own name
-  EXPECT_FALSE(TableExists("_customers_old"));
-  EXPECT_FALSE(TableExists("_customers_new"));
+  EXPECT_FALSE(TableExists("customers_sluice_old"));
+  EXPECT_FALSE(TableExists("customers_sluice_new"));
   EXPECT_EQ(Orphans(), "0");
   EXPECT_NE(ShowCreate("customers").find("varchar(80)"), std::string::npos);
   EXPECT_FALSE(conn().Exec("INSERT INTO orders (customer_id, amount) VALUES (99999999, 1)").ok());
@@ -182,7 +182,7 @@ TEST_F(FkTest, ADropSwapKilledBetweenDropAndRenameIsFinished) {
   };
   progress_.AddSink(sink);
   ASSERT_FALSE(Run(req).ok);
-  ASSERT_TRUE(TableExists("_customers_new"));
+  ASSERT_TRUE(TableExists("customers_sluice_new"));
   // What the killed run had done: its marker, the triggers gone with the DROP.
   Exec(
       "INSERT INTO sluice_checkpoint (revision, step, seq, kind) VALUES ('alter:customers', 1, "
@@ -199,7 +199,7 @@ TEST_F(FkTest, ADropSwapKilledBetweenDropAndRenameIsFinished) {
   EXPECT_NE(ShowCreate("customers").find("varchar(80)"), std::string::npos);
   EXPECT_EQ(ReferencedBy("fk_orders_customer"), "orders->customers");
   EXPECT_EQ(Orphans(), "0");
-  EXPECT_FALSE(TableExists("_customers_new"));
+  EXPECT_FALSE(TableExists("customers_sluice_new"));
   EXPECT_EQ(Triggers(), "");
 }
 

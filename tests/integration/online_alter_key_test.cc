@@ -28,8 +28,8 @@ class KeyTest : public OnlineAlterTest {
     const std::string cols = "id, customer, amount, note";
     EXPECT_EQ(Checksum("orders", cols), Checksum("expected", cols));
     EXPECT_EQ(Triggers(), "");
-    EXPECT_FALSE(TableExists("_orders_new"));
-    EXPECT_FALSE(TableExists("_orders_old"));
+    EXPECT_FALSE(TableExists("orders_sluice_new"));
+    EXPECT_FALSE(TableExists("orders_sluice_old"));
   }
 };
 
@@ -79,7 +79,7 @@ TEST_F(KeyTest, NewPrimaryKeyOverDuplicatesFailsBeforeTheSwapNamingThem) {
   EXPECT_NE(o.error.find("PRIMARY"), std::string::npos) << o.error;
   EXPECT_EQ(ShowCreate("orders"), before);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM orders"), "2000");
-  EXPECT_FALSE(TableExists("_orders_new"));
+  EXPECT_FALSE(TableExists("orders_sluice_new"));
   EXPECT_EQ(Triggers(), "");
 }
 
@@ -92,7 +92,7 @@ TEST_F(KeyTest, NoKeySharedByBothTablesIsRefusedNamingTheKey) {
   EXPECT_NE(o.error.find("no key identifies a row"), std::string::npos) << o.error;
   EXPECT_NE(o.error.find("PRIMARY (`id`)"), std::string::npos) << o.error;
   EXPECT_EQ(ShowCreate("orders"), before);
-  EXPECT_FALSE(TableExists("_orders_new"));
+  EXPECT_FALSE(TableExists("orders_sluice_new"));
   EXPECT_EQ(Triggers(), "");
 }
 

@@ -35,8 +35,8 @@ TEST_F(StrategyTest, ColumnTypeChangeFallsBackToCopy) {
   EXPECT_NE(create.find("`customer` bigint(20) NOT NULL"), std::string::npos);
   EXPECT_NE(create.find("KEY `amount`"), std::string::npos) << create;
   EXPECT_NE(create.find("KEY `note`"), std::string::npos) << create;
-  EXPECT_FALSE(TableExists("_orders_new"));
-  EXPECT_FALSE(TableExists("_orders_old"));
+  EXPECT_FALSE(TableExists("orders_sluice_new"));
+  EXPECT_FALSE(TableExists("orders_sluice_old"));
   EXPECT_EQ(Triggers(), "");
   // A second copy of the same table starts afresh (no stale checkpoint).
   auto again = Alter("orders", "MODIFY customer INT NOT NULL", "copy");
@@ -109,21 +109,21 @@ TEST_F(RefusalTest, RenameAndDropPrimaryKey) {
 
 TEST_F(RefusalTest, LeftoverTablesOfferTheCleanup) {
   MakeOrders(10);
-  Exec("CREATE TABLE _orders_old (id INT PRIMARY KEY)");
+  Exec("CREATE TABLE orders_sluice_old (id INT PRIMARY KEY)");
   std::string before = ShowCreate("orders");
   auto o = Alter("orders", "MODIFY note VARCHAR(80)", "copy");
   EXPECT_FALSE(o.ok);
-  EXPECT_NE(o.error.find("DROP TABLE `" + db_name() + "`.`_orders_old`"), std::string::npos)
+  EXPECT_NE(o.error.find("DROP TABLE `" + db_name() + "`.`orders_sluice_old`"), std::string::npos)
       << o.error;
-  Exec("DROP TABLE _orders_old");
-  Exec("CREATE TABLE _orders_new (id INT PRIMARY KEY)");
+  Exec("DROP TABLE orders_sluice_old");
+  Exec("CREATE TABLE orders_sluice_new (id INT PRIMARY KEY)");
   o = Alter("orders", "MODIFY note VARCHAR(80)", "copy");
   EXPECT_FALSE(o.ok);
-  EXPECT_NE(o.error.find("DROP TABLE IF EXISTS `" + db_name() + "`.`_orders_new`"),
+  EXPECT_NE(o.error.find("DROP TABLE IF EXISTS `" + db_name() + "`.`orders_sluice_new`"),
             std::string::npos)
       << o.error;
   EXPECT_EQ(ShowCreate("orders"), before);
-  EXPECT_EQ(ShowCreate("_orders_new").find("customer"), std::string::npos);
+  EXPECT_EQ(ShowCreate("orders_sluice_new").find("customer"), std::string::npos);
 }
 
 TEST_F(RefusalTest, InvalidSpecIsAnInputErrorAndChangesNothing) {

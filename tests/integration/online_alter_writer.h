@@ -16,16 +16,13 @@ namespace sluice::testing {
 // Inserts, updates (also of the key and of `customer`) and deletes on
 // `orders` and, in the same transaction, on `expected`, until stopped.
 // Retries deadlocks. With `code_from` > 0, inserts also fill a unique `code`
-// column with fresh values from there. With `retry_missing_table`, error 1146
-// is retried too and counted (see TriggerTest).
+// column with fresh values from there.
 class Writer {
  public:
-  explicit Writer(std::unique_ptr<Connection> c, int code_from = 0,
-                  bool retry_missing_table = false)
-      : c_(std::move(c)), next_code_(code_from), retry_missing_table_(retry_missing_table) {
+  explicit Writer(std::unique_ptr<Connection> c, int code_from = 0)
+      : c_(std::move(c)), next_code_(code_from) {
     thread_ = std::thread([this] { Loop(); });
   }
-  int missing_table_retries() const { return missing_table_retries_; }
   ~Writer() { Stop(); }
   void Stop() {
     stop_ = true;
@@ -79,10 +76,7 @@ class Writer {
         auto r = ok ? c_->Exec(sql) : Result<ExecResult>(RuntimeError("begin failed"));
         if (!r.ok()) {
           ok = false;
-          const bool missing = r.error().code == 1146 && retry_missing_table_;
-          if (missing) ++missing_table_retries_;
-          if (r.error().code != 1213 && r.error().code != 1205 && r.error().code != 1412 &&
-              !missing) {
+          if (r.error().code != 1213 && r.error().code != 1205 && r.error().code != 1412) {
             error_ = sql + ": " + r.error().ToString();
           }
           break;
@@ -102,8 +96,6 @@ class Writer {
   std::atomic<int> writes_{0};
   std::atomic<int> inserts_{0};
   int next_code_ = 0;
-  bool retry_missing_table_ = false;
-  std::atomic<int> missing_table_retries_{0};
   std::string error_;
 };
 

@@ -34,7 +34,7 @@ struct Tables {
     old_t.columns = {Col("id"), Col("i"), Col("code"), Col("v", true)};
     old_t.indexes = {Key("PRIMARY", {"id"}), Key("u_code", {"code"})};
     new_t = old_t;
-    new_t.ref = {"db", "_t_new"};
+    new_t.ref = {"db", "t_sluice_new"};
   }
   Result<CopyPlan> Plan(const std::map<std::string, std::string>& renamed = {}) {
     return MakeCopyPlan(names, old_t, new_t, renamed, {});
@@ -53,7 +53,7 @@ TEST(ShadowCopyKeyTest, AWiderPrimaryKeyMirrorsByTheOldKeyAndDeletesFirst) {
   EXPECT_TRUE(p->delete_by_key);
   EXPECT_EQ(CreateTriggerSql(*p)[1],
             "CREATE TRIGGER `db`.`_t_upd` AFTER UPDATE ON `db`.`t` FOR EACH ROW BEGIN DELETE FROM "
-            "`db`.`_t_new` WHERE `id` <=> OLD.`id`; REPLACE INTO `db`.`_t_new` (`id`, `i`, "
+            "`db`.`t_sluice_new` WHERE `id` <=> OLD.`id`; REPLACE INTO `db`.`t_sluice_new` (`id`, `i`, "
             "`code`, `v`) VALUES (NEW.`id`, NEW.`i`, NEW.`code`, NEW.`v`); END");
 }
 

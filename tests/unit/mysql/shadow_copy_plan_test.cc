@@ -37,7 +37,7 @@ struct Fixture {
                      Col("qty", "int(11)", true), Col("total", "int(11)", true, true)};
     old_t.indexes = {Pk({"id"})};
     new_t = old_t;
-    new_t.ref = {"db", "_orders_new"};
+    new_t.ref = {"db", "orders_sluice_new"};
     new_t.columns[2] = Col("qty", "int(11)", false);       // NULL -> NOT NULL
     new_t.columns[1] = Col("title", "varchar(40)", true);  // CHANGE name title
     new_t.columns.push_back(Col("note", "text", true));    // ADD COLUMN
@@ -51,9 +51,22 @@ struct Fixture {
 };
 
 TEST(ShadowCopyPlanTest, Names) {
-  EXPECT_EQ(sql::QuoteTable(Fixture().names.shadow), "`db`.`_orders_new`");
+  EXPECT_EQ(sql::QuoteTable(Fixture().names.shadow), "`db`.`orders_sluice_new`");
   EXPECT_EQ(Fixture().names.update_trigger, "_orders_upd");
   EXPECT_FALSE(MakeShadowNames({"db", std::string(60, 'x')}).ok());
+  EXPECT_TRUE(MakeShadowNames({"db", std::string(53, 'x')}).ok());
+}
+
+TEST(ShadowCopyPlanTest, ShadowAndOldSortAfterTheTable) {
+  // The cut-over's RENAME locks names in byte order; it must wait for the
+  // table itself first (docs/ONLINE_ALTER.md), whatever the name starts with.
+  for (const std::string name :
+       {"orders", "Orders", "_orders", "9x", "z", "~t", "\xc3\xa9t\xc3\xa9"}) {
+    auto n = MakeShadowNames({"db", name});
+    ASSERT_TRUE(n.ok()) << name;
+    EXPECT_LT(name, n->shadow.name);
+    EXPECT_LT(name, n->old.name);
+  }
 }
 
 TEST(ShadowCopyPlanTest, MapsRenamedColumnsSkipsGeneratedAndNewOnes) {
@@ -70,11 +83,11 @@ TEST(ShadowCopyPlanTest, MapsRenamedColumnsSkipsGeneratedAndNewOnes) {
 TEST(ShadowCopyPlanTest, CopyChunkSqlGolden) {
   CopyPlan p = Fixture().Plan();
   EXPECT_EQ(CopyChunkSql(p, {KeyTuple{Cell("10")}, KeyTuple{Cell("20")}}),
-            "INSERT IGNORE INTO `db`.`_orders_new` (`id`, `title`, `qty`) SELECT `id`, `name`, "
+            "INSERT IGNORE INTO `db`.`orders_sluice_new` (`id`, `title`, `qty`) SELECT `id`, `name`, "
             "COALESCE(`qty`, 0) FROM `db`.`orders` FORCE INDEX (`PRIMARY`) WHERE `id` > 10 AND "
             "`id` <= 20 LOCK IN SHARE MODE");
   EXPECT_EQ(DeleteShadowChunkSql(p, {std::nullopt, KeyTuple{Cell("20")}}),
-            "DELETE FROM `db`.`_orders_new` WHERE `id` <= 20");
+            "DELETE FROM `db`.`orders_sluice_new` WHERE `id` <= 20");
   EXPECT_EQ(LockSourceChunkSql(p, {KeyTuple{Cell("10")}, KeyTuple{Cell("20")}},
                                "LOCK IN SHARE MODE NOWAIT"),
             "SELECT 1 FROM `db`.`orders` FORCE INDEX (`PRIMARY`) WHERE `id` > 10 AND `id` <= 20 "
@@ -93,7 +106,7 @@ TEST(ShadowCopyPlanTest, CompoundVarcharKeyRange) {
   EXPECT_EQ(p->new_key, (std::vector<std::string>{"tenant", "code"}));
   EXPECT_EQ(
       DeleteShadowChunkSql(*p, {KeyTuple{Cell("1"), Cell("a'b")}, KeyTuple{Cell("2"), Cell("z")}}),
-      "DELETE FROM `db`.`_orders_new` WHERE ((`tenant` > 1) OR (`tenant` = 1 AND `code` > "
+      "DELETE FROM `db`.`orders_sluice_new` WHERE ((`tenant` > 1) OR (`tenant` = 1 AND `code` > "
       "'a''b')) AND ((`tenant` < 2) OR (`tenant` = 2 AND `code` <= 'z'))");
 }
 
@@ -115,27 +128,27 @@ TEST(TriggersTest, CreateTriggerSqlGolden) {
   ASSERT_EQ(sql.size(), 3u);
   EXPECT_EQ(sql[0],
             "CREATE TRIGGER `db`.`_orders_ins` AFTER INSERT ON `db`.`orders` FOR EACH ROW "
-            "REPLACE INTO `db`.`_orders_new` (`id`, `title`, `qty`) VALUES (NEW.`id`, "
+            "REPLACE INTO `db`.`orders_sluice_new` (`id`, `title`, `qty`) VALUES (NEW.`id`, "
             "NEW.`name`, COALESCE(NEW.`qty`, 0))");
   EXPECT_EQ(sql[1],
             "CREATE TRIGGER `db`.`_orders_upd` AFTER UPDATE ON `db`.`orders` FOR EACH ROW BEGIN "
-            "IF NOT (OLD.`id` <=> NEW.`id`) THEN DELETE FROM `db`.`_orders_new` WHERE `id` <=> "
-            "OLD.`id`; END IF; REPLACE INTO `db`.`_orders_new` (`id`, `title`, `qty`) VALUES "
+            "IF NOT (OLD.`id` <=> NEW.`id`) THEN DELETE FROM `db`.`orders_sluice_new` WHERE `id` <=> "
+            "OLD.`id`; END IF; REPLACE INTO `db`.`orders_sluice_new` (`id`, `title`, `qty`) VALUES "
             "(NEW.`id`, NEW.`name`, COALESCE(NEW.`qty`, 0)); END");
   EXPECT_EQ(sql[2],
             "CREATE TRIGGER `db`.`_orders_del` AFTER DELETE ON `db`.`orders` FOR EACH ROW "
-            "DELETE FROM `db`.`_orders_new` WHERE `id` <=> OLD.`id`");
+            "DELETE FROM `db`.`orders_sluice_new` WHERE `id` <=> OLD.`id`");
 }
 
 TEST(CutOverTest, SqlGolden) {
   Fixture f;
   EXPECT_EQ(CutOverSql(f.names),
-            "RENAME TABLE `db`.`orders` TO `db`.`_orders_old`, `db`.`_orders_new` TO "
+            "RENAME TABLE `db`.`orders` TO `db`.`orders_sluice_old`, `db`.`orders_sluice_new` TO "
             "`db`.`orders`");
   auto clean = CleanUpSql(f.names);
   ASSERT_EQ(clean.size(), 4u);
   EXPECT_EQ(clean[0], "DROP TRIGGER IF EXISTS `db`.`_orders_ins`");
-  EXPECT_EQ(clean[3], "DROP TABLE IF EXISTS `db`.`_orders_new`");
+  EXPECT_EQ(clean[3], "DROP TABLE IF EXISTS `db`.`orders_sluice_new`");
 }
 
 TEST(TableChecksumTest, SqlGoldenCastsChangedColumnsOnBothSides) {
@@ -148,7 +161,7 @@ TEST(TableChecksumTest, SqlGoldenCastsChangedColumnsOnBothSides) {
   EXPECT_EQ(ChecksumSql(p, {}, true),
             "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', `id`, CAST(`title` AS CHAR "
             "CHARACTER SET utf8mb4), `qty`, CONCAT(ISNULL(`id`), ISNULL(CAST(`title` AS CHAR "
-            "CHARACTER SET utf8mb4)), ISNULL(`qty`))))), 0) FROM `db`.`_orders_new` WHERE 1=1");
+            "CHARACTER SET utf8mb4)), ISNULL(`qty`))))), 0) FROM `db`.`orders_sluice_new` WHERE 1=1");
 }
 
 TEST(ShadowCopyTest, SecondaryIndexesAndShape) {
@@ -164,7 +177,7 @@ TEST(ShadowCopyTest, SecondaryIndexesAndShape) {
   EXPECT_EQ(idx[1].definition, "KEY `k` (`a`,`id`)");
   EXPECT_FALSE(idx[2].deferrable);
   std::string other = create;
-  other.replace(other.find("`orders`"), 8, "`_orders_new`");
+  other.replace(other.find("`orders`"), 8, "`orders_sluice_new`");
   other.replace(other.find("42"), 2, "7");
   other.replace(other.find(",\n  KEY `k` (`a`,`id`)"), 21, "");
   EXPECT_EQ(ShapeWithoutIndexes(create), ShapeWithoutIndexes(other));

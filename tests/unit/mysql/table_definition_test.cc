@@ -23,7 +23,7 @@ std::string With(std::string s, const std::string& from, const std::string& to) 
 }
 
 TEST(TableDefinitionTest, TheNameAndTheAutoIncrementCounterAreNotPartOfIt) {
-  std::string other = With(With(kCreate, "`orders`", "`_orders_old`"), "=801", "=9000");
+  std::string other = With(With(kCreate, "`orders`", "`orders_sluice_old`"), "=801", "=9000");
   EXPECT_EQ(DefinitionBody(other), DefinitionBody(kCreate));
   EXPECT_EQ(DescribeDefinitionChange(Def(kCreate, "7"), Def(other, "7")), "");
 }
