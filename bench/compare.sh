@@ -39,7 +39,7 @@ dsn="mysql://${USER_}@${HOST}:${PORT}/${DB}"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "preparing $DB.orders with $ROWS rows and 3 secondary indexes..."
 sql -e "CREATE DATABASE IF NOT EXISTS \`$DB\`"
-sql "$DB" -e "DROP TABLE IF EXISTS orders, orders_sluice_new, orders_sluice_old;
+sql "$DB" -e "DROP TABLE IF EXISTS orders, _orders_new, _orders_old, orders_sluice_new, orders_sluice_old;
   CREATE TABLE orders (
     id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
     customer_id INT NOT NULL,
