@@ -6,7 +6,7 @@
 
 #include "engine/log.h"
 #include "engine/sql/quote.h"
-#include "mysql/shadow_copy.h"
+#include "mysql/index_lines.h"
 #include "mysql/triggers.h"
 
 namespace sluice::mysql {

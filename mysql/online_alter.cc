@@ -14,6 +14,7 @@
 #include "engine/sql/quote.h"
 #include "mysql/cut_over.h"
 #include "mysql/foreign_keys.h"
+#include "mysql/index_lines.h"
 #include "mysql/shadow_copy.h"
 #include "mysql/table_definition.h"
 #include "mysql/triggers.h"

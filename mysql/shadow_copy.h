@@ -15,23 +15,10 @@
 #include "mysql/cut_over.h"
 #include "mysql/ddl_guard.h"
 #include "mysql/shadow_copy_plan.h"
+#include "mysql/index_lines.h"
 #include "mysql/table_checksum.h"
 
 namespace sluice::mysql {
-
-// A secondary index of the new shape, taken from SHOW CREATE TABLE.
-struct IndexDefinition {
-  std::string name;
-  std::string definition;  // "UNIQUE KEY `u` (`a`,`b`)"
-  bool unique = false;
-  bool deferrable = true;  // FULLTEXT/SPATIAL cannot be added with LOCK=NONE: built up front
-};
-
-// The secondary index lines of a CREATE TABLE statement.
-std::vector<IndexDefinition> SecondaryIndexes(const std::string& create_statement);
-// The CREATE TABLE statement without its name, index lines and AUTO_INCREMENT
-// counter: two tables with the same shape give the same text.
-std::string ShapeWithoutIndexes(const std::string& create_statement);
 
 struct ShadowCopyOptions {
   int workers = 4;         // parallel copy workers
