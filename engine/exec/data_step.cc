@@ -187,8 +187,16 @@ class DataStep {
     SLUICE_ASSIGN(TableInfo t, Inspect(chunk::ChunkedTable(c_)));
     SLUICE_ASSIGN(ChunkKey key, dialect_.ChooseChunkKey(t, req_.options.key));
     SLUICE_TRY(chunk::CheckKeyNotAssigned(c_, key.columns));
-    SLUICE_ASSIGN(Session * s0, coordinator_.Get());
-    const auto style = s0->server().flavor == Flavor::kMariaDB ? chunk::TupleStyle::kExpanded
+    // Read through Coordinate, as a copy: a connection lost here is retried,
+    // and a session kept across later Coordinate() calls, which replace it
+    // after a lost connection, dangled (a segfault under the connection-killing
+    // test).
+    ServerInfo server;
+    SLUICE_TRY(Coordinate([&](Session& s) -> Status {
+      server = s.server();
+      return Status::Ok();
+    }));
+    const auto style = server.flavor == Flavor::kMariaDB ? chunk::TupleStyle::kExpanded
                                                                : chunk::TupleStyle::kRowConstructor;
     SLUICE_ASSIGN(chunk::KeySpec spec, chunk::KeySpec::Make(t, key, style));
     const std::string& alias = chunk::ChunkedAlias(c_);
@@ -240,7 +248,7 @@ class DataStep {
     chunk::StatementTemplate tmpl(req_.statement, c_);
     BatchExecutor executor(dialect_, sessions_, control_, throttler_, store_, progress,
                            ExecutorOptions());
-    const std::string lock_clause = LockClause(s0->server());
+    const std::string lock_clause = LockClause(server);
     // The lock-first read has the statement's own condition too: at READ
     // COMMITTED it then keeps only the rows the statement will change.
     const std::string user_where =
