@@ -40,6 +40,7 @@ SchemaChangeRequest MakeRequest(const CommandContext& ctx) {
   req.options.postpone_cut_over = ctx.Get<bool>("postpone-cut-over", false);
   req.options.keep_old_table = ctx.Get<bool>("keep-old-table", false);
   req.options.foreign_keys = ctx.Get<std::string>("foreign-keys", "refuse");
+  req.options.capture = ctx.Get<std::string>("capture", "auto");
   req.revision = AlterRevision(req.table);
   req.step_index = 1;
   return req;
@@ -95,7 +96,8 @@ Command MakeAlterCommand() {
   c.name = "alter";
   c.synopsis =
       "TABLE \"ALTER SPEC\" [--strategy S] [--workers N] [--batch-size N] "
-      "[--postpone-cut-over] [--keep-old-table] [--foreign-keys refuse|rebuild|drop-swap] [--sql]";
+      "[--postpone-cut-over] [--keep-old-table] [--foreign-keys refuse|rebuild|drop-swap] "
+      "[--capture auto|triggers|binlog] [--sql]";
   c.summary = "ad-hoc online schema change (instant, inplace or shadow copy)";
   c.add_options = [](po::options_description& o) {
     o.add_options()("strategy", po::value<std::string>(), "auto|instant|inplace|copy|native")(
@@ -105,6 +107,9 @@ Command MakeAlterCommand() {
         "keep-old-table", po::bool_switch(), "keep the original table as <t>_sluice_old")(
         "foreign-keys", po::value<std::string>(),
         "other tables referencing this one: refuse (default) | rebuild | drop-swap")(
+        "capture", po::value<std::string>(),
+        "how a shadow copy mirrors the application's writes: auto (default: the binary log where "
+        "triggers could cost the application a deadlock) | triggers | binlog")(
         "sql", po::bool_switch(), "print what would run, connect to nothing");
     AddRunObserverOptions(o);
   };

@@ -46,6 +46,7 @@ Result<plan::RunDefaults> RunDefaultsFrom(const CommandContext& ctx) {
   }
   if (ctx.Has("max-rate")) d.max_rate = ctx.Get<double>("max-rate", 0);
   d.postpone_cut_over = ctx.Get<bool>("postpone-cut-over", false);
+  d.capture = ctx.Get<std::string>("capture", "auto");
   return d;
 }
 
@@ -119,6 +120,8 @@ void AddMigrateOptions(po::options_description& o) {
       ("max-batch-size", po::value<int>(), "ceiling of auto batch sizes (default 100000)")
       ("target-batch-time", po::value<double>(), "seconds one auto-sized batch should take (default 0.025)")
       ("postpone-cut-over", po::bool_switch(), "wait for `sluice cut-over` before swapping tables")
+      ("capture", po::value<std::string>(),
+       "how a shadow copy mirrors the application's writes: auto (default) | triggers | binlog")
       ("lock-wait", po::value<double>(), "seconds to wait for another migrator's lock (default 0)");
   // clang-format on
   AddRunObserverOptions(o);

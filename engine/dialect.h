@@ -45,6 +45,7 @@ struct SchemaStepOptions {
   bool postpone_cut_over = false;  // wait for `cut-over` before swapping tables
   bool keep_old_table = false;     // keep <t>_sluice_old after the swap
   std::string foreign_keys = "refuse";  // tables referencing this one: refuse|rebuild (MySQL copy)
+  std::string capture = "auto";  // how a MySQL shadow copy mirrors writes: auto|triggers|binlog
 };
 
 // An ALTER (or CREATE/DROP INDEX) about to run online.

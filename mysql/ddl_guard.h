@@ -30,8 +30,10 @@ namespace sluice::mysql {
 
 class DdlGuard {
  public:
+  // `triggers`: the copy triggers are part of what is watched (not with
+  // the binlog capture, which has none).
   DdlGuard(ShadowNames names, TableDefinition original, std::string shadow_shape,
-           CutOverOptions lock_opts);
+           CutOverOptions lock_opts, bool triggers = true);
   ~DdlGuard();
   DdlGuard(const DdlGuard&) = delete;
   DdlGuard& operator=(const DdlGuard&) = delete;
@@ -58,6 +60,7 @@ class DdlGuard {
   TableDefinition original_;
   std::string shadow_shape_;
   CutOverOptions lock_opts_;
+  bool triggers_ = true;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

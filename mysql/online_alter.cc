@@ -396,8 +396,19 @@ Status ReturnStrandedTriggers(Session& s, const ShadowNames& names) {
 }
 
 // Refusals that only a shadow copy has, and whether a stopped copy can resume.
+// Whether a stopped binlog-captured copy of this step left its marker
+// (mysql/shadow_copy.cc, seq -4).
+Result<bool> BinlogCaptureRecorded(Session& s, const std::string& revision, int step) {
+  auto rs = s.Query(fmt::format(
+      "SELECT 1 FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq = -4",
+      QuoteString(revision), step));
+  if (!rs.ok()) return false;  // no checkpoint table yet
+  return !rs->rows.empty();
+}
+
 Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& spec,
-                               const ShadowNames& names, const SchemaStepOptions& opts) {
+                               const ShadowNames& names, const SchemaChangeRequest& r) {
+  const SchemaStepOptions& opts = r.options;
   if (t.ChunkableKey() == nullptr) {
     return InputError(fmt::format(
         "{} has no primary key or unique key over NOT NULL columns: a shadow copy needs one to "
@@ -437,6 +448,10 @@ Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& 
   SLUICE_ASSIGN(std::string have, CreateStatement(s, names.shadow));
   std::string have_shape = ShapeWithoutIndexes(have);
   if (ours == 3 && have_shape == want) return true;
+  if (ours == 0 && have_shape == want) {
+    SLUICE_ASSIGN(bool binlog, BinlogCaptureRecorded(s, r.revision, r.step_index));
+    if (binlog) return true;
+  }
   // A run killed while it set the copy up (CREATE ... LIKE, its ALTER, the
   // triggers one by one) never started copying, which needs all three
   // triggers: drop what it made and start afresh.
@@ -494,6 +509,7 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   copy_opts.postpone_cut_over = req.options.postpone_cut_over;
   copy_opts.keep_old_table = req.options.keep_old_table;
   copy_opts.drop_swap = req.options.foreign_keys == "drop-swap";
+  copy_opts.capture = req.options.capture;
   copy_opts.cut_over = tuning.cut_over;
   copy_opts.checksum = tuning.checksum;
   copy_opts.ddl_check_interval = tuning.ddl_check_interval;
@@ -565,7 +581,7 @@ Result<std::unique_ptr<SchemaChange>> PlanOnlineAlter(Dialect& dialect, SessionF
   Fallback plan_copy = [d, f, r, spec, table, names, copy_opts](
                            const std::string& why) -> Result<std::unique_ptr<SchemaChange>> {
     SLUICE_ASSIGN(std::unique_ptr<Session> cs, f->Open());
-    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names, r.options));
+    SLUICE_ASSIGN(bool resume, CheckCopyPossible(*cs, table, spec, names, r));
     ShadowCopyOptions o = copy_opts;
     o.resume = resume;
     return std::unique_ptr<SchemaChange>(new ShadowCopy(*d, *f, r, spec, table, names, o, why));

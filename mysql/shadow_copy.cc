@@ -6,6 +6,7 @@
 #include <map>
 #include <thread>
 
+#include "engine/db/connection.h"
 #include "engine/db/session_factory.h"
 #include "engine/exec/data_step.h"
 #include "engine/exec/run_control.h"
@@ -36,6 +37,8 @@ constexpr const char* kCheckpointTable = "sluice_checkpoint";
 // triggers (mysql/user_triggers.h).
 constexpr int kBaselineSeq = -2;
 constexpr int kDropSwapSeq = -3;
+// -4: the binlog capture: lo_key its token, hi_key the position applied.
+constexpr int kBinlogSeq = -4;
 
 Result<std::string> ShowCreate(Session& s, const TableRef& t) {
   SLUICE_ASSIGN(ResultSet rs, s.Query("SHOW CREATE TABLE " + QuoteTable(t)));
@@ -151,6 +154,7 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   ChildControl copy_control(control);
   Status st = RunSteps(copy_control.control(), progress);
   if (guard_) guard_->Unwatch();
+  if (capture_) capture_->Stop();  // its threads use copy_control
   if (st.ok() || swapped_) return st;
   st = GuardedError(st);
   // A stop from inside the copy (critical load) is the run's.
@@ -160,9 +164,10 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   }
   if (control.stopping() && !control.aborted() && !ddl_failed_) {
     spdlog::warn(
-        "stopped: {} and the triggers stay in place; run the same alter again to "
+        "stopped: {} and {} stay in place; run the same alter again to "
         "resume the copy from its checkpoint",
-        QuoteTable(names_.shadow));
+        QuoteTable(names_.shadow),
+        binlog_ ? "the binlog position it has applied" : "the triggers");
     return st;
   }
   auto s = sessions_.Open();
@@ -184,6 +189,7 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
 Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_ASSIGN(std::unique_ptr<Session> s, sessions_.Open());
   SLUICE_TRY(TakeBaseline(*s));
+  SLUICE_TRY(CheckBinlogResume(*s));
   if (!opts_.resume) {
     SLUICE_TRY(CreateShadow(*s));
   } else {
@@ -191,10 +197,9 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   }
   SLUICE_TRY(PlanCopy(*s));
   SLUICE_TRY(DeferIndexes(*s));
-  SLUICE_TRY(EnsureTriggers(*s, control));
+  SLUICE_TRY(EnsureCapture(*s, control));
   SLUICE_TRY(StartGuard(*s, control));
   SLUICE_TRY(PickCheckpointKey(*s));
-  WarnAboutAutoIncLocks(*s);
   SLUICE_TRY(CopyRows(s->server(), control, progress));
   SLUICE_TRY(IndexAndVerify(*s, control, progress));
   SLUICE_TRY(WaitForCutOver(control, progress));
@@ -206,10 +211,17 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
   SLUICE_ASSIGN(std::vector<UserTrigger> user_triggers, ListUserTriggers(*s, names_.table, names_));
   SLUICE_TRY(
       JournalUserTriggers(*s, kCheckpointTable, req_.revision, req_.step_index, user_triggers));
+  if (binlog_) {
+    // Little left for the locked drain: the application waits while it runs.
+    SLUICE_TRY(capture_->CatchUp(*s, control));
+    capture_->Hold();
+  }
   CutOverHooks hooks;
-  hooks.check = [this](Session& locked) -> Status {
+  hooks.check = [this, &control](Session& locked) -> Status {
     SLUICE_ASSIGN(std::string change, guard_->Check(locked));
-    return change.empty() ? Status::Ok() : DdlFailure(change);
+    if (!change.empty()) return DdlFailure(change);
+    // The writers are locked out: what the binary log has now is all.
+    return binlog_ ? capture_->Drain(locked, control) : Status::Ok();
   };
   hooks.prepare = [this, &user_triggers](Session& locked) -> Status {
     SLUICE_ASSIGN(user_triggers, ListUserTriggers(locked, names_.table, names_));
@@ -228,6 +240,7 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
     SLUICE_TRY(CutOver(sessions_, *s, names_, opts_.cut_over, control, hooks));
   }
   swapped_ = true;
+  if (capture_) capture_->Stop();
   // --foreign-keys rebuild: children followed the original to t_sluice_old.
   SLUICE_TRY(RepointReferences(*s, names_.old, names_.table).status());
   // Until the caller records this step as done, a rerun must know that the
@@ -278,7 +291,8 @@ Status ShadowCopy::TakeBaseline(Session& s) {
 Status ShadowCopy::StartGuard(Session& s, RunControl& control) {
   SLUICE_ASSIGN(std::string shadow, ShowCreate(s, names_.shadow));
   guard_ =
-      std::make_unique<DdlGuard>(names_, baseline_, ShapeWithoutIndexes(shadow), opts_.cut_over);
+      std::make_unique<DdlGuard>(names_, baseline_, ShapeWithoutIndexes(shadow), opts_.cut_over,
+                                 /*triggers=*/!binlog_);
   // What happened between the baseline and the triggers: no trigger saw it.
   SLUICE_ASSIGN(std::string change, guard_->Check(s));
   if (!change.empty()) return DdlFailure(change);
@@ -395,18 +409,140 @@ Status ShadowCopy::DeferIndexes(Session& s) {
   return Status::Ok();
 }
 
-Status ShadowCopy::EnsureTriggers(Session& s, RunControl& control) {
+Status ShadowCopy::EnsureCapture(Session& s, RunControl& control) {
   SLUICE_ASSIGN(std::vector<std::string> present, ListTriggers(s, names_.table));
   int ours = 0;
   for (const auto& name : present) {
     ours += name == names_.insert_trigger || name == names_.update_trigger ||
             name == names_.delete_trigger;
   }
-  if (ours == 3) return Status::Ok();
+  if (ours == 3) return Status::Ok();  // a stopped run's triggers
+  if (opts_.resume && !capture_token_.empty()) {
+    binlog_ = true;  // a stopped run's binlog capture (CheckBinlogResume)
+    return StartBinlogCapture(s, control);
+  }
   for (const std::string& drop : DropTriggerSql(names_)) {
     SLUICE_TRY(ExecWithShortLock(s, drop, opts_.cut_over, control, "dropping stale triggers"));
   }
+  SLUICE_ASSIGN(binlog_, ChooseBinlog(s));
+  if (binlog_) {
+    Status started = StartBinlogCapture(s, control);
+    if (started.ok() || opts_.capture == "binlog") return started;
+    binlog_ = false;
+    capture_.reset();
+    (void)s.Exec(fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND seq = {}",
+                             QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
+                             req_.step_index, kBinlogSeq));
+    WarnAboutAutoIncLocks("it cannot read the binary log: " + started.error().message);
+  }
   return InstallTriggers(s, plan_, opts_.cut_over, control);
+}
+
+bool ShadowCopy::AutoIncLockRisk(Session& s) const {
+  auto rs = s.Query(fmt::format(
+      "SELECT @@GLOBAL.innodb_autoinc_lock_mode, (SELECT COUNT(*) FROM information_schema.COLUMNS "
+      "WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {} AND EXTRA LIKE '%auto_increment%')",
+      QuoteString(names_.shadow.schema), QuoteString(names_.shadow.name)));
+  if (!rs.ok() || rs->rows.empty()) return false;
+  return rs->rows[0][0].value_or("2") != "2" && rs->rows[0][1].value_or("0") != "0";
+}
+
+Result<bool> ShadowCopy::ChooseBinlog(Session& s) {
+  const std::string& mode = opts_.capture;
+  if (mode != "auto" && mode != "binlog" && mode != "triggers") {
+    return InputError(fmt::format("capture={} is not known (use auto, triggers or binlog)", mode));
+  }
+  const bool risky = AutoIncLockRisk(s);
+  if (mode == "triggers" || (mode == "auto" && !risky)) {
+    if (risky) WarnAboutAutoIncLocks("capture=triggers was asked for");
+    return false;
+  }
+  std::string why;  // why the binary log cannot be used
+  if (dynamic_cast<ConnectionFactory*>(&sessions_) == nullptr) {
+    why = "no connection settings for a binlog stream";
+  }
+  if (why.empty()) {
+    SLUICE_ASSIGN(why, BinlogUnusable(s));
+  }
+  if (why.empty()) {
+    auto key = BinlogKey(s, plan_);
+    if (!key.ok()) why = key.error().message;
+  }
+  if (mode == "binlog") {
+    if (!why.empty()) return InputError("capture=binlog: " + why);
+    return true;
+  }
+  if (why.empty() && s.server().flavor != Flavor::kMariaDB) {
+    why = "the binlog capture has been verified on MariaDB only";
+  }
+  if (!why.empty()) {
+    WarnAboutAutoIncLocks(why);
+    return false;
+  }
+  spdlog::info("{} has an AUTO_INCREMENT column and innodb_autoinc_lock_mode is not 2: its "
+               "writes reach {} from the binary log, not through triggers",
+               QuoteTable(names_.table), QuoteTable(names_.shadow));
+  return true;
+}
+
+Status ShadowCopy::StartBinlogCapture(Session& s, RunControl& control) {
+  auto* factory = dynamic_cast<ConnectionFactory*>(&sessions_);
+  if (factory == nullptr) return RuntimeError("the binlog capture needs connection settings");
+  SLUICE_ASSIGN(std::vector<BinlogKeyColumn> key, BinlogKey(s, plan_));
+  BinlogPosition from = resume_from_;
+  if (from.empty()) {
+    SLUICE_ASSIGN(from, BinlogEnd(s));
+    SLUICE_ASSIGN(ResultSet now, s.Query("SELECT DATE_FORMAT(NOW(6), '%Y%m%d%H%i%s%f')"));
+    capture_token_ = now.rows.empty() ? "binlog" : now.rows[0][0].value_or("binlog");
+    SLUICE_TRY(s.Exec(fmt::format(
+        "REPLACE INTO {} (revision, step, seq, kind, lo_key, hi_key) VALUES ({}, {}, {}, "
+        "'binlog', {}, {})",
+        QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index, kBinlogSeq,
+        QuoteString(capture_token_), QuoteString(from.ToString()))));
+  }
+  capture_sessions_ = std::make_unique<CopySessionFactory>(sessions_);
+  const std::string revision = req_.revision;
+  const int step = req_.step_index;
+  auto record = [revision, step](Session& own, const BinlogPosition& at) -> Status {
+    return own
+        .Exec(fmt::format("UPDATE {} SET hi_key = {} WHERE revision = {} AND step = {} AND "
+                          "seq = {}",
+                          QuoteIdent(kCheckpointTable), QuoteString(at.ToString()),
+                          QuoteString(revision), step, kBinlogSeq))
+        .status();
+  };
+  capture_ = std::make_unique<BinlogCapture>(
+      factory->dsn(), *capture_sessions_, plan_, std::move(key),
+      dialect_.NoWaitLockClause(s.server(), /*exclusive=*/false), record);
+  return capture_->Start(from, control);
+}
+
+Status ShadowCopy::CheckBinlogResume(Session& s) {
+  if (!opts_.resume) return Status::Ok();
+  SLUICE_ASSIGN(ResultSet rs,
+                s.Query(fmt::format("SELECT lo_key, hi_key FROM {} WHERE revision = {} AND "
+                                    "step = {} AND seq = {}",
+                                    QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
+                                    req_.step_index, kBinlogSeq)));
+  if (rs.rows.empty()) return Status::Ok();  // a trigger capture
+  auto at = BinlogPosition::Parse(rs.rows[0][1].value_or(""));
+  bool available = false;
+  if (at.ok()) {
+    SLUICE_ASSIGN(available, BinlogAvailable(s, *at));
+  }
+  if (available) {
+    capture_token_ = rs.rows[0][0].value_or("binlog");
+    resume_from_ = *at;
+    spdlog::info("resuming the binlog capture of {} at {}", QuoteTable(names_.table),
+                 at->ToString());
+    return Status::Ok();
+  }
+  spdlog::warn("the binary log the stopped copy of {} had read up to ({}) is no longer on the "
+               "server: starting the copy afresh",
+               QuoteTable(names_.table), rs.rows[0][1].value_or("?"));
+  SLUICE_TRY(CleanUpShadow(s, names_, opts_.cut_over));
+  opts_.resume = false;
+  return Status::Ok();
 }
 
 Status ShadowCopy::PickCheckpointKey(Session& s) {
@@ -424,6 +560,7 @@ Status ShadowCopy::PickCheckpointKey(Session& s) {
                           QuoteString(names_.table.schema), QuoteString(names_.table.name),
                           QuoteString(names_.insert_trigger))));
   std::string token = rs.rows.empty() ? "" : rs.rows[0][0].value_or("");
+  if (binlog_) token = capture_token_;
   constexpr size_t kMaxKey = 64;  // sluice_checkpoint.revision
   std::string base = req_.revision.substr(0, kMaxKey - token.size() - 1);
   checkpoint_key_ = base + "#" + token;
@@ -438,18 +575,13 @@ Status ShadowCopy::PickCheckpointKey(Session& s) {
 // writes), InnoDB breaks the cycle by rolling back the smaller transaction:
 // the application's (ERROR 1213; seen in 3 of about 550 copies under 4
 // update threads). Mode 2 takes no table-level AUTO-INC lock.
-void ShadowCopy::WarnAboutAutoIncLocks(Session& s) const {
-  auto rs = s.Query(fmt::format(
-      "SELECT @@GLOBAL.innodb_autoinc_lock_mode, (SELECT COUNT(*) FROM information_schema.COLUMNS "
-      "WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {} AND EXTRA LIKE '%auto_increment%')",
-      QuoteString(names_.shadow.schema), QuoteString(names_.shadow.name)));
-  if (!rs.ok() || rs->rows.empty()) return;
-  if (rs->rows[0][0].value_or("") != "1" || rs->rows[0][1].value_or("0") == "0") return;
-  spdlog::warn("innodb_autoinc_lock_mode=1: while {} is copied, an application write to {} "
-               "can, rarely, lose a deadlock to a copy chunk (ERROR 1213) and must be retried; "
+void ShadowCopy::WarnAboutAutoIncLocks(const std::string& why_not_binlog) const {
+  spdlog::warn("innodb_autoinc_lock_mode is not 2: while {} is copied through triggers, an "
+               "application write to {} can, rarely, lose a deadlock to a copy chunk (ERROR 1213) "
+               "and must be retried. The binlog capture, which rules it out, is not used: {}. "
                "innodb_autoinc_lock_mode=2 (MySQL 8's default, safe with the ROW binlog; set at "
-               "server start) rules it out",
-               QuoteTable(names_.table), QuoteTable(names_.table));
+               "server start) rules it out too",
+               QuoteTable(names_.table), QuoteTable(names_.table), why_not_binlog);
 }
 
 Status ShadowCopy::CopyRows(const ServerInfo& server, RunControl& control,
@@ -464,7 +596,7 @@ Status ShadowCopy::CopyRows(const ServerInfo& server, RunControl& control,
   // (READ COMMITTED, row binlog): a locking read would also lock the first
   // row past the range to see where it ends, and could wait there for an
   // application update, AUTO-INC lock held. Rows inserted after the
-  // lock-first read are mirrored by the triggers. Without NOWAIT (MariaDB <
+  // lock-first read are mirrored by the triggers (or the binlog capture). Without NOWAIT (MariaDB <
   // 10.3, MySQL < 8.0.1) the SELECT locks itself.
   DataStepRequest data;
   data.revision = checkpoint_key_;
@@ -557,8 +689,13 @@ Status ShadowCopy::DuplicatesError(Session& s, const Error& cause) {
 
 Status ShadowCopy::Verify(Session& s, RunControl& control, ProgressReporter& progress) {
   Publish(progress, "checksum");
+  CaptureLag lag;
+  lag.catch_up = [this, &control](Session& own) { return capture_->CatchUp(own, control); };
+  lag.hold = [this] { capture_->Hold(); };
+  lag.release = [this] { capture_->Release(); };
   auto report = VerifyShadow(s, plan_, opts_.checksum, control,
-                             [&](uint64_t rows) { Publish(progress, "checksum", rows); });
+                             [&](uint64_t rows) { Publish(progress, "checksum", rows); },
+                             binlog_ ? &lag : nullptr);
   if (!report.ok()) return report.error();
   rows_checked_ = report->rows;
   spdlog::info("checksum: {} rows in {} chunks match between {} and {} ({} chunk(s) re-copied)",

@@ -1,5 +1,5 @@
 // The shadow-copy strategy: build `t_sluice_new` with the change applied, mirror
-// writes into it with triggers, copy the rows in parallel keyset chunks (the
+// writes into it (triggers, or the binary log: mysql/binlog_capture.h), copy the rows in parallel keyset chunks (the
 // engine's data-step executor, with checkpoints), add the deferred secondary
 // indexes, verify with a chunked checksum, then swap atomically.
 #pragma once
@@ -12,6 +12,7 @@
 
 #include "engine/dialect.h"
 #include "mysql/alter_spec.h"
+#include "mysql/binlog_capture.h"
 #include "mysql/cut_over.h"
 #include "mysql/ddl_guard.h"
 #include "mysql/shadow_copy_plan.h"
@@ -26,7 +27,12 @@ struct ShadowCopyOptions {
   bool postpone_cut_over = false;
   bool keep_old_table = false;
   bool drop_swap = false;  // --foreign-keys drop-swap: DropSwapCutOver instead of CutOver
-  bool resume = false;     // t_sluice_new and the triggers exist from a stopped run
+  bool resume = false;     // t_sluice_new and its capture exist from a stopped run
+  // How the application's writes reach the shadow: "triggers", "binlog", or
+  // "auto" (the binary log where triggers could cost the application a
+  // deadlock: an AUTO_INCREMENT table under innodb_autoinc_lock_mode other
+  // than 2, on MariaDB with a usable ROW binlog; else triggers).
+  std::string capture = "auto";
   CutOverOptions cut_over;
   ChecksumOptions checksum;
   std::chrono::milliseconds ddl_check_interval{1000};  // the concurrent-DDL guard's period
@@ -51,9 +57,13 @@ class ShadowCopy : public SchemaChange {
   Status CreateShadow(Session& s);
   Status PlanCopy(Session& s);
   Status DeferIndexes(Session& s);
-  Status EnsureTriggers(Session& s, RunControl& control);
+  Status EnsureCapture(Session& s, RunControl& control);
+  Result<bool> ChooseBinlog(Session& s);
+  Status StartBinlogCapture(Session& s, RunControl& control);
+  Status CheckBinlogResume(Session& s);
   Status PickCheckpointKey(Session& s);
-  void WarnAboutAutoIncLocks(Session& s) const;
+  bool AutoIncLockRisk(Session& s) const;
+  void WarnAboutAutoIncLocks(const std::string& why_not_binlog) const;
   Status CopyRows(const ServerInfo& server, RunControl& control, ProgressReporter& progress);
   Status AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress);
   Status Verify(Session& s, RunControl& control, ProgressReporter& progress);
@@ -77,6 +87,11 @@ class ShadowCopy : public SchemaChange {
   std::string checkpoint_key_;  // the copy's checkpoints: this shadow's own
   TableDefinition baseline_;    // the original's definition the shadow was made from
   std::unique_ptr<DdlGuard> guard_;
+  bool binlog_ = false;                     // the binlog capture, not triggers
+  std::unique_ptr<BinlogCapture> capture_;  // while binlog_
+  std::string capture_token_;               // names this capture's checkpoints
+  BinlogPosition resume_from_;              // a stopped binlog capture's applied position
+  std::unique_ptr<SessionFactory> capture_sessions_;
   bool ddl_failed_ = false;  // the step fails: clean up, do not keep for a resume
   bool swapped_ = false;
   std::atomic<uint64_t> rows_checked_{0};  // set by the checksum (the index build reads it)

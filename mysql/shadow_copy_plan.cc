@@ -285,4 +285,43 @@ std::string DeleteShadowChunkSql(const CopyPlan& p, const chunk::KeyRange& range
                      RangeWhere(p.new_spec, range));
 }
 
+std::string KeysWhere(const std::vector<std::string>& columns,
+                      const std::vector<std::vector<std::string>>& keys) {
+  if (keys.empty()) return "1=0";
+  std::string out;
+  if (columns.size() == 1) {
+    for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k[0];
+    return QuoteIdent(columns[0]) + " IN (" + out + ")";
+  }
+  for (const auto& k : keys) {
+    std::string one;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      one += (i == 0 ? "" : " AND ") + QuoteIdent(columns[i]) + " = " + k[i];
+    }
+    out += (out.empty() ? "(" : " OR (") + one + ")";
+  }
+  return out;
+}
+
+std::string ReplaceKeysSql(const CopyPlan& p, const std::vector<std::vector<std::string>>& keys,
+                           bool locking_read) {
+  return fmt::format("REPLACE INTO {} ({}) SELECT {} FROM {} FORCE INDEX ({}) WHERE {}{}",
+                     QuoteTable(p.names.shadow), TargetList(p), SelectList(p),
+                     QuoteTable(p.names.table), QuoteIdent(p.key_index),
+                     KeysWhere(p.old_key, keys), locking_read ? " LOCK IN SHARE MODE" : "");
+}
+
+std::string DeleteShadowKeysSql(const CopyPlan& p,
+                                const std::vector<std::vector<std::string>>& keys) {
+  return fmt::format("DELETE FROM {} WHERE {}", QuoteTable(p.names.shadow),
+                     KeysWhere(p.new_key, keys));
+}
+
+std::string LockSourceKeysSql(const CopyPlan& p, const std::vector<std::vector<std::string>>& keys,
+                              const std::string& clause) {
+  return fmt::format("SELECT 1 FROM {} FORCE INDEX ({}) WHERE {} ORDER BY {} {}",
+                     QuoteTable(p.names.table), QuoteIdent(p.key_index),
+                     KeysWhere(p.old_key, keys), QuoteIdentList(p.old_key), clause);
+}
+
 }  // namespace sluice::mysql

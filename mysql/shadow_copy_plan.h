@@ -92,4 +92,21 @@ std::string DeleteShadowChunkSql(const CopyPlan& p, const chunk::KeyRange& range
 std::string LockSourceChunkSql(const CopyPlan& p, const chunk::KeyRange& range,
                                const std::string& clause);
 
+// The same by key, for the binlog capture's apply: `keys` are SQL literals
+// of `columns`, one tuple per row. "`k` IN (...)" for one column, else an OR
+// of equalities (MariaDB's range optimizer reads both).
+std::string KeysWhere(const std::vector<std::string>& columns,
+                      const std::vector<std::vector<std::string>>& keys);
+// REPLACE INTO new (...) SELECT ... FROM old WHERE <old keys>: the rows as
+// they are now (REPLACE: a stale shadow row holding a unique value the row
+// took meanwhile goes too; that row's own change brings it back).
+std::string ReplaceKeysSql(const CopyPlan& p, const std::vector<std::vector<std::string>>& keys,
+                           bool locking_read);
+// DELETE FROM new WHERE <new keys>: rows gone from the old table stay gone.
+std::string DeleteShadowKeysSql(const CopyPlan& p,
+                                const std::vector<std::vector<std::string>>& keys);
+// SELECT 1 FROM old WHERE <old keys> ORDER BY key <clause>: the lock-first read.
+std::string LockSourceKeysSql(const CopyPlan& p, const std::vector<std::vector<std::string>>& keys,
+                              const std::string& clause);
+
 }  // namespace sluice::mysql

@@ -2,11 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-#include <random>
-
 #include "engine/log.h"
 #include "engine/sql/quote.h"
+#include "mysql/lock_first.h"
 #include "mysql/mysql_dialect.h"
 
 namespace sluice::mysql {
@@ -42,50 +40,57 @@ Result<ChunkChecksum> ReadChecksum(Session& s, const std::string& sql) {
   return c;
 }
 
-// How long a re-copy keeps trying to take its source rows' locks without
-// waiting before it runs as a plain transaction (which may wait).
-constexpr double kLockFirstBudgetS = 30;
-
-// MySQL 8's NOWAIT error; MariaDB's NOWAIT fails with 1205.
-constexpr int kLockNowait = 3572;
-
-// DELETE + strict INSERT ... SELECT of one range, in one transaction at READ
-// COMMITTED (the DELETE then locks the shadow's rows of the range, not the
-// gaps an application's trigger may insert into). Lock-first, as the copy's
-// chunks: the source rows' shared locks are taken without waiting, and while
-// an application transaction holds one the re-copy rolls back and tries
-// again a few jittered milliseconds later. Holding them, its INSERT ...
-// SELECT, which reads without locking then, waits for no application lock,
-// so the application (whose triggers write into the shadow) only ever waits
-// for it, never deadlocks with it.
+// DELETE + strict INSERT ... SELECT of one range, lock-first
+// (mysql/lock_first.h) at READ COMMITTED: the DELETE then locks the shadow's
+// rows of the range, not the gaps an application's trigger may insert into,
+// and the application (whose triggers write into the shadow) only ever waits
+// for the re-copy, never deadlocks with it.
 Status RecopyChunk(Session& s, const CopyPlan& p, const chunk::KeyRange& range,
                    RunControl& control) {
   SLUICE_TRY(s.Exec(fmt::format("SET SESSION sql_mode = {}", QuoteString(kStrictCopySqlMode))));
   const std::string clause = MysqlDialect().NoWaitLockClause(s.server(), /*exclusive=*/false);
-  const auto t0 = std::chrono::steady_clock::now();
-  thread_local std::mt19937 rng(std::random_device{}());
-  for (int tries = 0;; ++tries) {
-    const double spent =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const bool lock_first = !clause.empty() && spent < kLockFirstBudgetS;
-    SLUICE_TRY(s.Exec("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"));
-    SLUICE_TRY(s.Exec("START TRANSACTION"));
-    Status st = lock_first ? s.Query(LockSourceChunkSql(p, range, clause)).status() : Status::Ok();
-    const bool busy = !st.ok() && (st.error().code == kLockWaitTimeout ||
-                                   st.error().code == kLockNowait);
-    if (st.ok()) st = s.Exec(DeleteShadowChunkSql(p, range)).status();
-    // Holding the rows' locks, the copy reads without locking: a locking
-    // read would also lock (and wait for) the first row past the range.
-    if (st.ok()) st = s.Exec(StrictCopyChunkSql(p, range, !lock_first)).status();
-    if (st.ok()) return s.Exec("COMMIT").status();
-    (void)s.Exec("ROLLBACK");
-    if (!busy || control.stopping()) return st;
-    // 1, 2, 4 ... 32 ms, jittered: application transactions are short.
-    const int ms = std::uniform_int_distribution<int>(1, 1 << std::min(tries, 5))(rng);
-    spdlog::debug("re-copy of {}: a source row is locked by another transaction; retrying in "
-                  "{} ms", RangeWhere(p.old_spec, range), ms);
-    control.SleepFor(std::chrono::milliseconds(ms));
-  }
+  const std::string lock_sql = clause.empty() ? "" : LockSourceChunkSql(p, range, clause);
+  return RunLockFirst(s, lock_sql, control, "re-copy of " + RangeWhere(p.old_spec, range),
+                      [&](bool holding) -> Status {
+                        SLUICE_TRY(s.Exec(DeleteShadowChunkSql(p, range)).status());
+                        // Holding the rows' locks, the copy reads without
+                        // locking: a locking read would also lock (and wait
+                        // for) the first row past the range.
+                        return s.Exec(StrictCopyChunkSql(p, range, !holding)).status();
+                      });
+}
+
+// Both sides of one range, caught up with a lagging capture while the
+// range's source rows are locked (see CaptureLag).
+Result<std::pair<ChunkChecksum, ChunkChecksum>> ChecksumChunkCaughtUp(
+    Session& s, const CopyPlan& p, const chunk::KeyRange& range, const CaptureLag& lag,
+    RunControl& control) {
+  const std::string clause = MysqlDialect().NoWaitLockClause(s.server(), /*exclusive=*/false);
+  const std::string lock_sql = clause.empty() ? "" : LockSourceChunkSql(p, range, clause);
+  std::pair<ChunkChecksum, ChunkChecksum> sums;
+  SLUICE_TRY(RunLockFirst(s, lock_sql, control, "checksum of " + RangeWhere(p.old_spec, range),
+                          [&](bool holding) -> Status {
+                            SLUICE_TRY(lag.catch_up(s));
+                            SLUICE_ASSIGN(sums.first,
+                                          ReadChecksum(s, ChecksumSql(p, range, false) +
+                                                              (holding ? "" : " LOCK IN SHARE MODE")));
+                            SLUICE_ASSIGN(sums.second, ReadChecksum(s, ChecksumSql(p, range, true)));
+                            return Status::Ok();
+                          }));
+  return sums;
+}
+
+// The last key of the old table now (nullopt: empty).
+Result<std::optional<KeyTuple>> LastKey(Session& s, const CopyPlan& p) {
+  std::string desc;
+  for (const auto& c : p.old_key) desc += (desc.empty() ? "" : ", ") + QuoteIdent(c) + " DESC";
+  SLUICE_ASSIGN(ResultSet rs, s.Query(fmt::format("SELECT {} FROM {} FORCE INDEX ({}) ORDER BY {} "
+                                                  "LIMIT 1",
+                                                  sql::QuoteIdentList(p.old_key),
+                                                  QuoteTable(p.names.table),
+                                                  QuoteIdent(p.key_index), desc)));
+  if (rs.rows.empty()) return std::optional<KeyTuple>();
+  return std::optional<KeyTuple>(rs.rows[0]);
 }
 
 std::string DescribeRange(const CopyPlan& p, const chunk::KeyRange& r) {
@@ -135,17 +140,23 @@ Result<std::optional<KeyTuple>> NextChunkUpper(Session& s, const CopyPlan& p,
 
 Result<ChecksumReport> VerifyShadow(Session& s, const CopyPlan& p, const ChecksumOptions& opts,
                                     RunControl& control,
-                                    const std::function<void(uint64_t)>& on_chunk) {
+                                    const std::function<void(uint64_t)>& on_chunk,
+                                    const CaptureLag* lag) {
   SLUICE_TRY(s.Exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
   ChecksumReport report;
-  std::optional<KeyTuple> lower;
+  std::optional<KeyTuple> lower, end;
+  if (lag != nullptr) {
+    SLUICE_ASSIGN(end, LastKey(s, p));
+  }
   for (bool last = false; !last;) {
     if (!control.WaitWhilePaused()) return RuntimeError("checksum stopped by the operator");
     SLUICE_ASSIGN(std::optional<KeyTuple> upper, NextChunkUpper(s, p, lower, opts.chunk_rows));
     last = !upper.has_value();
     chunk::KeyRange range{lower, upper};
+    if (last && lag != nullptr) range.hi = end;
     for (int attempt = 0;; ++attempt) {
-      auto sums = ChecksumChunk(s, p, range);
+      auto sums = lag != nullptr ? ChecksumChunkCaughtUp(s, p, range, *lag, control)
+                                 : ChecksumChunk(s, p, range);
       if (!sums.ok()) {
         if (Retryable(sums.error()) && attempt < 5) continue;
         return sums.error();
@@ -165,7 +176,9 @@ Result<ChecksumReport> VerifyShadow(Session& s, const CopyPlan& p, const Checksu
       spdlog::warn("checksum mismatch in {} ({} vs {} rows): re-copying the chunk",
                    DescribeRange(p, range), sums->first.rows, sums->second.rows);
       ++report.recopied_chunks;
+      if (lag != nullptr) lag->hold();
       Status st = RecopyChunk(s, p, range, control);
+      if (lag != nullptr) lag->release();
       if (!st.ok() && !Retryable(st.error())) {
         Error e = st.error();
         e.cls = ErrorClass::kFatal;

@@ -51,8 +51,21 @@ struct ChecksumReport {
 // value that does not fit, or a key collision, is an error naming it) and
 // checked again; a mismatch that persists is an error. `on_chunk` reports
 // progress (rows checked so far).
+//
+// With a capture that lags (the binlog capture), `lag` is set: each chunk
+// then takes its source rows' shared locks first (lock-first), waits for
+// `catch_up` (everything committed before now is in the shadow) and reads
+// both sides while it holds them; `hold`/`release` park the capture's own
+// writes around a re-copy. The last chunk ends at the key that was last
+// when the checksum began: rows added after it are the capture's alone.
+struct CaptureLag {
+  std::function<Status(Session&)> catch_up;
+  std::function<void()> hold;
+  std::function<void()> release;
+};
 Result<ChecksumReport> VerifyShadow(Session& s, const CopyPlan& p, const ChecksumOptions& opts,
                                     RunControl& control,
-                                    const std::function<void(uint64_t)>& on_chunk);
+                                    const std::function<void(uint64_t)>& on_chunk,
+                                    const CaptureLag* lag = nullptr);
 
 }  // namespace sluice::mysql

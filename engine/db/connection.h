@@ -32,6 +32,8 @@ class Connection : public Session {
   // The server's id for this session (CONNECTION_ID()), for KILL and tests.
   unsigned long ThreadId() const;
   const Dsn& dsn() const { return dsn_; }
+  // The client library's handle, for engine/db's binlog reader only.
+  st_mysql* handle() const { return mysql_; }
 
  private:
   Connection(Dsn dsn, std::vector<std::string> setup);

@@ -145,6 +145,7 @@ SchemaChangeRequest MakeSchemaChangeRequest(const RevisionPlan& plan, const Step
   s.workers = o.workers.value_or(defaults.workers.value_or(s.workers));
   s.batch_size = o.batch_size.value_or(defaults.batch_size.value_or(s.batch_size));
   s.postpone_cut_over = defaults.postpone_cut_over;
+  s.capture = defaults.capture;
   return req;
 }
 

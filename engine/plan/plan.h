@@ -48,6 +48,7 @@ struct RunDefaults {
   std::optional<double> target_batch_time;
   std::optional<double> max_rate;
   bool postpone_cut_over = false;
+  std::string capture = "auto";  // shadow copies: auto|triggers|binlog
 };
 
 // Classifies each statement. Options that cannot apply to a statement's kind
