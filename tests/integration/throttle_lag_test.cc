@@ -16,6 +16,7 @@
 #include "engine/throttle/composite_throttler.h"
 #include "mysql/mysql_dialect.h"
 #include "mysql/replica_lag_signal.h"
+#include "tests/support/own_server.h"
 #include "tests/support/test_db.h"
 
 namespace sluice {
@@ -23,124 +24,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A mariadbd child process with its own datadir, shut down in the destructor.
-class ReplicaServer {
- public:
-  ~ReplicaServer() { Stop(); }
-
-  // Installs a datadir and starts mariadbd; returns an error text or "".
-  std::string Start(const std::string& replicate_db) {
-    port_ = std::getenv("SLUICE_TEST_REPLICA_PORT") ? std::atoi(std::getenv("SLUICE_TEST_REPLICA_PORT"))
-                                                     : FreePort();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sluice-replica-" + std::to_string(::getpid()) + "-" + std::to_string(port_));
-    std::filesystem::remove_all(dir_);
-    // A tmpdir of its own: a MariaDB starting up deletes every #sql* file in
-    // its tmpdir, also those of other tests' servers and installs.
-    std::filesystem::create_directories(dir_ / "tmp");
-    const std::string tmpdir = "--tmpdir=" + (dir_ / "tmp").string();
-    const std::string user = ::geteuid() == 0 ? " --user=root" : "";
-    std::string install = "mariadb-install-db --no-defaults --datadir=" + (dir_ / "data").string() +
-                          " --auth-root-authentication-method=normal --skip-test-db " + tmpdir + user +
-                          " >" + (dir_ / "install.log").string() + " 2>&1";
-    if (std::system(install.c_str()) != 0) return "mariadb-install-db failed: see " + install;
-    std::vector<std::string> args = {
-        "mariadbd",
-        "--no-defaults",
-        "--datadir=" + (dir_ / "data").string(),
-        tmpdir,
-        "--port=" + std::to_string(port_),
-        "--bind-address=127.0.0.1",
-        "--socket=" + (dir_ / "sock").string(),
-        "--pid-file=" + (dir_ / "mariadbd.pid").string(),
-        "--server-id=" + std::to_string(1000 + ::getpid() % 1000),
-        "--skip-log-bin",
-        "--innodb-buffer-pool-size=32M",
-        "--skip-slave-start",
-        // Only this test's database: other tests' writes on the shared server
-        // must not reach (and break) this replica.
-        "--replicate-wild-do-table=" + replicate_db + ".%",
-        "--log-error=" + (dir_ / "err.log").string(),
-    };
-    if (::geteuid() == 0) args.push_back("--user=root");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execvp(argv[0], argv.data());
-      ::_exit(127);
-    }
-    if (pid_ < 0) return "fork failed";
-    Dsn d;
-    d.host = "127.0.0.1";
-    d.port = port_;
-    d.user = "root";
-    d.connect_timeout_s = 2;
-    for (int i = 0; i < 150; ++i) {
-      auto c = Connection::Open(d);
-      if (c.ok()) {
-        dsn_ = d;
-        return "";
-      }
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return "mariadbd exited at start: see " + (dir_ / "err.log").string();
-      }
-      std::this_thread::sleep_for(100ms);
-    }
-    return "replica did not accept connections within 15s";
-  }
-
-  void Stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      for (int i = 0; i < 200; ++i) {
-        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-          pid_ = -1;
-          break;
-        }
-        std::this_thread::sleep_for(50ms);
-      }
-      if (pid_ > 0) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-      }
-    }
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  const Dsn& dsn() const { return dsn_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  std::filesystem::path dir_;
-  Dsn dsn_;
-};
-
 class ThrottleLagTest : public testing::TestDatabase {
  protected:
   void SetUp() override {
     testing::TestDatabase::SetUp();
     if (HasFatalFailure()) return;
     Exec("CREATE TABLE items (id INT PRIMARY KEY, v INT NOT NULL DEFAULT 0)");
-    std::string err = replica_.Start(db_name());
+    std::string err = replica_.Start(
+        "replica", {"--skip-log-bin", "--skip-slave-start",
+                    // Only this test's database: other tests' writes on the
+                    // shared server must not reach (and break) this replica.
+                    "--replicate-wild-do-table=" + db_name() + ".%"});
     ASSERT_EQ(err, "");
     auto r = Connection::Open(replica_.dsn());
     ASSERT_TRUE(r.ok()) << r.error().message;
@@ -187,7 +81,7 @@ class ThrottleLagTest : public testing::TestDatabase {
     return false;
   }
 
-  ReplicaServer replica_;
+  testing::OwnServer replica_;
   std::unique_ptr<Connection> replica_conn_;
 };
 
