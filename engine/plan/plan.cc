@@ -24,6 +24,7 @@ Status CheckOptions(const revision::RevisionFile& f, const Step& step) {
       if (o.defer_indexes) misplaced.push_back("defer-indexes");
       if (o.strategy) misplaced.push_back("strategy");
       if (o.target_batch_time) misplaced.push_back("target-batch-time");
+      if (o.capture) misplaced.push_back("capture");
       if (o.chunked.value_or(false)) misplaced.push_back("chunked=true");
       break;
     case StepKind::kSchema:
@@ -37,6 +38,7 @@ Status CheckOptions(const revision::RevisionFile& f, const Step& step) {
       if (o.strategy && *o.strategy != "auto" && *o.strategy != "tidb-batch") {
         misplaced.push_back("strategy=" + *o.strategy);
       }
+      if (o.capture) misplaced.push_back("capture");
       break;
   }
   if (misplaced.empty()) return Status::Ok();
@@ -145,7 +147,7 @@ SchemaChangeRequest MakeSchemaChangeRequest(const RevisionPlan& plan, const Step
   s.workers = o.workers.value_or(defaults.workers.value_or(s.workers));
   s.batch_size = o.batch_size.value_or(defaults.batch_size.value_or(s.batch_size));
   s.postpone_cut_over = defaults.postpone_cut_over;
-  s.capture = defaults.capture;
+  s.capture = o.capture.value_or(defaults.capture);
   return req;
 }
 

@@ -159,7 +159,8 @@ Error RevisionFile::ErrorAt(int line, std::string_view what) const {
 const std::vector<std::string>& StepOptionKeys() {
   static const std::vector<std::string> kKeys = {
       "batch-size", "min-batch-size", "max-batch-size", "workers",          "key",
-      "max-rate",   "defer-indexes",  "chunked",        "strategy",         "target-batch-time"};
+      "max-rate",   "defer-indexes",  "chunked",        "strategy",         "target-batch-time",
+      "capture"};
   return kKeys;
 }
 
@@ -241,6 +242,11 @@ Result<StepOptions> ParseStepOptions(std::string_view text) {
       double s = 0;
       if (!ParseDouble(v, &s) || s <= 0) return bad("seconds, e.g. 0.5 or 500ms");
       o.target_batch_time = s * scale;
+    } else if (key == "capture") {
+      if (value != "auto" && value != "triggers" && value != "binlog") {
+        return bad("auto, triggers or binlog");
+      }
+      o.capture = value;
     } else {
       std::string known;
       for (const auto& k : StepOptionKeys()) known += (known.empty() ? "" : ", ") + k;

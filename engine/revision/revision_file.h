@@ -26,6 +26,7 @@ struct StepOptions {
   std::optional<bool> chunked;               // chunked=true|false
   std::optional<std::string> strategy;       // strategy=auto|instant|inplace|copy|native|tidb-batch
   std::optional<double> target_batch_time;   // target-batch-time=SECONDS (> 0; "500ms" accepted)
+  std::optional<std::string> capture;        // capture=auto|triggers|binlog (MySQL shadow copies)
   int line = 0;                              // line of the directive; 0 when there was none
 
   bool empty() const { return line == 0; }

@@ -115,6 +115,27 @@ TEST(PlanRevision, RequestsMergeStepOptionsOverRunDefaults) {
   EXPECT_EQ(schema.options.batch_size, 2000);
 }
 
+// capture= is a shadow copy's: a schema step's own value wins over the
+// run's --capture; on a data step it is an input error.
+TEST(PlanRevision, CaptureIsASchemaStepOption) {
+  auto p = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n"
+                              "-- sluice:step strategy=copy capture=triggers\n"
+                              "ALTER TABLE t MODIFY COLUMN b BIGINT;\n"
+                              "ALTER TABLE t MODIFY COLUMN c BIGINT;\n"),
+                        Direction::kUp);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  RunDefaults d;
+  d.capture = "binlog";
+  EXPECT_EQ(MakeSchemaChangeRequest(*p, p->steps[0], d).options.capture, "triggers");
+  EXPECT_EQ(MakeSchemaChangeRequest(*p, p->steps[1], d).options.capture, "binlog");
+  auto data = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n"
+                                 "-- sluice:step capture=binlog\nUPDATE t SET b = 1;\n"),
+                           Direction::kUp);
+  ASSERT_FALSE(data.ok());
+  EXPECT_EQ(data.error().message.rfind("v/x.sql:3: step option capture does not apply", 0), 0u)
+      << data.error().message;
+}
+
 TEST(PlanRevision, BatchSizeIsAutoOnlyWhenNoSizeIsGiven) {
   auto p = PlanRevision(Parse("-- sluice:revision aaaa\n-- sluice:up\n"
                               "UPDATE t SET a = 1;\n"

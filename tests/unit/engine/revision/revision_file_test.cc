@@ -109,7 +109,7 @@ TEST(RevisionFile, UnknownAndBadStepOptions) {
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step batchsize=5\nSELECT 1;"),
             "v/a.sql:3: unknown step option 'batchsize' (known: batch-size, min-batch-size, "
             "max-batch-size, workers, key, "
-            "max-rate, defer-indexes, chunked, strategy, target-batch-time)");
+            "max-rate, defer-indexes, chunked, strategy, target-batch-time, capture)");
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step workers=0\nSELECT 1;"),
             "v/a.sql:3: bad value for workers: '0' (a positive integer)");
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step chunked=no\nSELECT 1;"),
@@ -118,6 +118,9 @@ TEST(RevisionFile, UnknownAndBadStepOptions) {
       ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step strategy=fast\nSELECT 1;"),
       "v/a.sql:3: bad value for strategy: 'fast' (auto, instant, inplace, copy, native or "
       "tidb-batch)");
+  EXPECT_EQ(
+      ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step capture=replica\nSELECT 1;"),
+      "v/a.sql:3: bad value for capture: 'replica' (auto, triggers or binlog)");
   EXPECT_EQ(ErrorOf("-- sluice:revision abcd\n-- sluice:up\n-- sluice:step workers\nSELECT 1;"),
             "v/a.sql:3: step option 'workers' is not key=value");
 }
@@ -129,6 +132,10 @@ TEST(RevisionFile, StepOptionValues) {
   EXPECT_EQ(o->defer_indexes, "idx_a,idx_b");
   EXPECT_EQ(o->strategy, "copy");
   EXPECT_DOUBLE_EQ(*o->max_rate, 0);
+  EXPECT_FALSE(o->capture.has_value());
+  auto c = ParseStepOptions("strategy=copy capture=binlog");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->capture, "binlog");
   EXPECT_FALSE(ParseStepOptions("defer-indexes=a,").ok());
   EXPECT_FALSE(ParseStepOptions("max-rate=-1").ok());
   EXPECT_FALSE(ParseStepOptions("target-batch-time=0").ok());
