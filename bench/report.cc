@@ -37,19 +37,24 @@ std::string BatchLabel(const ConfigResult& c) {
   return out;
 }
 
+std::string ScenarioLabel(const ConfigResult& c) {
+  if (c.capture.empty() || c.capture == "auto") return c.scenario;
+  return c.scenario + "/" + c.capture;
+}
+
 std::string FormatTable(const BenchResults& r) {
   std::string out = fmt::format(
       "sluice bench: {} rows, pk {}, {} secondary indexes, {}-byte rows; {} ({})\n"
       "foreground: {} threads x {:g} q/s; idle p50 {}, p99 {} ({} queries)\n\n",
       r.rows, r.pk, r.secondary_indexes, r.row_width, r.server, r.dialect, r.fg_threads,
       r.fg_rate, FormatDuration(r.idle_p50_s), FormatDuration(r.idle_p99_s), r.idle_queries);
-  out += fmt::format("{:<10} {:>11} {:>7} {:>5} {:>10} {:>9} {:>11} {:>10} {:>10} {:>10} {:>8} {:>7}\n",
+  out += fmt::format("{:<14} {:>11} {:>7} {:>5} {:>10} {:>9} {:>11} {:>10} {:>10} {:>10} {:>8} {:>7}\n",
                      "scenario", "batch", "workers", "defer", "rows", "seconds", "rows/s",
                      "batch p50", "batch p99", "fg p99", "fg/idle", "fg err");
   for (const ConfigResult& c : r.configs) {
     out += fmt::format(
-        "{:<10} {:>11} {:>7} {:>5} {:>10} {:>9.2f} {:>11.0f} {:>10} {:>10} {:>10} {:>8} {:>7}\n",
-        c.scenario, BatchLabel(c), c.workers, c.defer_indexes ? "on" : "off", c.rows, c.seconds,
+        "{:<14} {:>11} {:>7} {:>5} {:>10} {:>9.2f} {:>11.0f} {:>10} {:>10} {:>10} {:>8} {:>7}\n",
+        ScenarioLabel(c), BatchLabel(c), c.workers, c.defer_indexes ? "on" : "off", c.rows, c.seconds,
         c.rows_per_s, FormatDuration(c.batch_p50_s), FormatDuration(c.batch_p99_s),
         FormatDuration(c.fg_p99_s), Ratio(c.fg_p99_ratio), c.fg_errors);
   }
@@ -59,18 +64,18 @@ std::string FormatTable(const BenchResults& r) {
 std::string CsvHeader() {
   return "scenario,batch_size,workers,defer_indexes,repeats,rows,seconds,rows_per_s,batches,"
          "retries,batch_p50_ms,batch_p99_ms,fg_p99_ms,fg_p99_ratio,fg_queries,fg_errors,"
-         "idle_p99_ms,target_batch_ms,lock_wait_budget_ms";
+         "idle_p99_ms,target_batch_ms,lock_wait_budget_ms,capture";
 }
 
 std::string FormatCsv(const BenchResults& r) {
   std::string out = CsvHeader() + "\n";
   for (const ConfigResult& c : r.configs) {
-    out += fmt::format("{},{},{},{},{},{},{:.4f},{:.1f},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{},{},{:.3f},{:g},{:g}\n",
+    out += fmt::format("{},{},{},{},{},{},{:.4f},{:.1f},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{},{},{:.3f},{:g},{:g},{}\n",
                        c.scenario, c.batch_size, c.workers, c.defer_indexes ? "on" : "off",
                        c.repeats, c.rows, c.seconds, c.rows_per_s, c.batches, c.retries,
                        c.batch_p50_s * 1e3, c.batch_p99_s * 1e3, c.fg_p99_s * 1e3,
                        c.fg_p99_ratio, c.fg_queries, c.fg_errors, r.idle_p99_s * 1e3,
-                       c.target_batch_s * 1e3, c.lock_wait_budget_s * 1e3);
+                       c.target_batch_s * 1e3, c.lock_wait_budget_s * 1e3, c.capture);
   }
   return out;
 }
@@ -97,6 +102,7 @@ std::string FormatJson(const BenchResults& r) {
                             {"batch_size", c.batch_size},
                             {"target_batch_ms", c.target_batch_s * 1e3},
                             {"lock_wait_budget_ms", c.lock_wait_budget_s * 1e3},
+                            {"capture", c.capture},
                             {"workers", c.workers},
                             {"defer_indexes", c.defer_indexes},
                             {"repeats", c.repeats},

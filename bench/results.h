@@ -14,6 +14,7 @@ struct ConfigResult {
   int batch_size = 0;          // fixed size; 0: auto
   double target_batch_s = 0;   // auto: the target batch time (0: the engine's default)
   double lock_wait_budget_s = 0;  // the lock-wait controller's budget (0: off)
+  std::string capture;         // alter: the shadow copy's capture ("": not an alter)
   int workers = 0;
   bool defer_indexes = false;
   int repeats = 0;             // runs behind the medians
@@ -33,6 +34,8 @@ struct ConfigResult {
 
 // "5000", "auto" or "auto/50ms", for tables and messages.
 std::string BatchLabel(const ConfigResult& c);
+// "alter", or "alter/binlog" when the capture was asked for, for tables.
+std::string ScenarioLabel(const ConfigResult& c);
 
 struct BenchResults {
   std::string date;            // UTC, ISO 8601

@@ -138,6 +138,7 @@ Result<RunMeasurement> RunSchema(ScenarioKind k, ScenarioContext& ctx, const Run
   req.options.strategy = SchemaStrategy(k, ctx.dialect->Name());
   req.options.workers = config.workers;
   req.options.batch_size = EngineBatchSize(config);
+  if (!config.capture.empty()) req.options.capture = config.capture;
   req.revision = RevisionId(ctx);
   req.step_index = 1;
   std::unique_ptr<Throttler> throttler = MakeThrottler(ctx, config);
@@ -241,6 +242,7 @@ std::string StepLine(ScenarioKind k, const RunConfig& config, const std::string&
     line += fmt::format(" batch-size={} workers={}", config.batch_size, config.workers);
   }
   if (config.defer_indexes) line += " defer-indexes=all";
+  if (!config.capture.empty() && config.capture != "auto") line += " capture=" + config.capture;
   return line;
 }
 

@@ -39,6 +39,7 @@ struct RunConfig {
   bool adaptive = false;       // batch-size=auto: the engine sizes batches towards a target time
   double target_batch_s = 0;   // auto: that target (target-batch-time=); 0: the engine's default
   double lock_wait_budget_s = 0;  // the lock-wait controller's budget; 0: off
+  std::string capture{};       // alter: the shadow copy's capture (auto|triggers|binlog); "": auto
 };
 
 // What one run measured.

@@ -64,6 +64,7 @@ ConfigResult Reduce(ScenarioKind k, const RunConfig& config, const std::vector<S
   c.batch_size = config.adaptive ? 0 : config.batch_size;
   c.target_batch_s = config.target_batch_s;
   c.lock_wait_budget_s = config.lock_wait_budget_s;
+  c.capture = config.capture;
   c.workers = config.workers;
   c.defer_indexes = config.defer_indexes;
   c.repeats = static_cast<int>(samples.size());
@@ -158,6 +159,7 @@ Status ValidateOptions(const BenchOptions& opts) {
   }
   if (opts.lock_wait_budgets.empty()) return InputError("--lock-wait-budgets names no budget");
   if (opts.workers.empty()) return InputError("--workers names no worker count");
+  if (opts.captures.empty()) return InputError("--captures names no capture");
   if (opts.defer_indexes.empty()) return InputError("--defer-indexes needs on, off or on,off");
   for (int b : opts.batch_sizes) {
     if (b < 1) return InputError(fmt::format("batch size {} must be at least 1", b));
@@ -184,13 +186,22 @@ Status ValidateOptions(const BenchOptions& opts) {
 std::vector<RunConfig> Configurations(const BenchOptions& opts, ScenarioKind k) {
   std::vector<RunConfig> configs;
   std::vector<bool> defer = SupportsDeferIndexes(k) ? opts.defer_indexes : std::vector<bool>{false};
+  // Only the alter scenario runs a shadow copy, whose capture can vary.
+  std::vector<std::string> captures =
+      k == ScenarioKind::kAlter ? opts.captures : std::vector<std::string>{""};
+  auto add = [&](RunConfig c) {
+    for (const std::string& capture : captures) {
+      c.capture = capture;
+      configs.push_back(c);
+    }
+  };
   for (bool d : defer) {
     for (int w : opts.workers) {
       // Fixed sizes (or auto, --adaptive), then auto at each target batch
       // time and lock-wait budget, side by side.
-      for (int b : opts.batch_sizes) configs.push_back(RunConfig{b, w, d, opts.adaptive, 0, 0});
+      for (int b : opts.batch_sizes) add(RunConfig{b, w, d, opts.adaptive, 0, 0});
       for (double t : opts.target_batch_times) {
-        for (double lw : opts.lock_wait_budgets) configs.push_back(RunConfig{0, w, d, true, t, lw});
+        for (double lw : opts.lock_wait_budgets) add(RunConfig{0, w, d, true, t, lw});
       }
     }
   }

@@ -27,6 +27,7 @@ struct BenchOptions {
   bool adaptive = false;                                      // --adaptive: batch-size=auto
   std::vector<double> target_batch_times;                     // --target-batch-times: auto at each
   std::vector<double> lock_wait_budgets = {0};                // --lock-wait-budgets (auto configs)
+  std::vector<std::string> captures = {"auto"};               // --captures (the alter scenario)
   ForegroundOptions foreground;                               // --fg-threads, --fg-rate, ...
   double idle_seconds = 5;                                    // --idle-seconds: baseline length
   bool keep = false;                                          // --keep: leave the tables

@@ -57,6 +57,22 @@ Result<std::vector<bool>> ParseOnOffList(const std::string& text) {
   return out;
 }
 
+// "triggers,binlog": the alter scenario's shadow-copy captures.
+Result<std::vector<std::string>> ParseCaptureList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item != "auto" && item != "triggers" && item != "binlog") {
+      return InputError(fmt::format("--captures '{}': use auto, triggers or binlog, e.g. "
+                                    "triggers,binlog", text));
+    }
+    out.push_back(item);
+  }
+  if (out.empty()) return InputError("--captures names no capture");
+  return out;
+}
+
 // "25ms,50ms,0" -> seconds.
 Result<std::vector<double>> ParseDurationList(const std::string& flag, const std::string& text) {
   std::vector<double> out;
@@ -92,6 +108,7 @@ Result<bench::BenchOptions> OptionsFrom(const CommandContext& ctx) {
                 ParseIntList("batch-sizes", ctx.Get<std::string>("batch-sizes", "1000,5000")));
   SLUICE_ASSIGN(o.workers, ParseIntList("workers", ctx.Get<std::string>("workers", "1,2,4")));
   SLUICE_ASSIGN(o.defer_indexes, ParseOnOffList(ctx.Get<std::string>("defer-indexes", "off")));
+  SLUICE_ASSIGN(o.captures, ParseCaptureList(ctx.Get<std::string>("captures", "auto")));
   o.repeat = ctx.Get<int>("repeat", o.repeat);
   o.adaptive = ctx.Get<bool>("adaptive", false);
   SLUICE_ASSIGN(o.target_batch_times,
@@ -198,6 +215,9 @@ Command MakeBenchCommand() {
         ("batch-sizes", po::value<std::string>(), "fixed batch sizes to sweep (default 1000,5000)")
         ("workers", po::value<std::string>(), "worker counts to sweep (default 1,2,4)")
         ("defer-indexes", po::value<std::string>(), "on, off or on,off (data scenarios; default off)")
+        ("captures", po::value<std::string>(),
+         "the alter scenario's shadow-copy capture: auto, triggers, binlog or a list, e.g. "
+         "triggers,binlog, run side by side (default auto)")
         ("repeat", po::value<int>(), "runs per configuration; the median is reported (default 1)")
         ("adaptive", po::bool_switch(), "batch-size=auto instead of the fixed --batch-sizes")
         ("target-batch-times", po::value<std::string>(),

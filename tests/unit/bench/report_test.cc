@@ -68,6 +68,20 @@ TEST(Report, JsonKeys) {
   EXPECT_DOUBLE_EQ(j["configs"][3]["rows_per_s"].get<double>(), 20000.0);
 }
 
+TEST(Report, TheAlterCaptureIsShownWhenAskedFor) {
+  BenchResults r = Sample();
+  r.configs[0].scenario = r.configs[1].scenario = "alter";
+  r.configs[0].capture = "binlog";
+  r.configs[1].capture = "auto";
+  std::string table = FormatTable(r);
+  EXPECT_NE(table.find("\nalter/binlog "), std::string::npos) << table;
+  EXPECT_NE(table.find("\nalter "), std::string::npos) << table;
+  std::string csv = FormatCsv(r);
+  EXPECT_NE(csv.find(",binlog\n"), std::string::npos) << csv;
+  auto j = nlohmann::json::parse(FormatJson(r));
+  EXPECT_EQ(j["configs"][0]["capture"], "binlog");
+}
+
 TEST(Report, Durations) {
   EXPECT_EQ(FormatDuration(0.0123), "12.3 ms");
   EXPECT_EQ(FormatDuration(0.00085), "850 us");

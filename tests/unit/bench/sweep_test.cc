@@ -23,6 +23,27 @@ TEST(Sweep, ConfigurationsCoverTheGrid) {
   for (const RunConfig& c : alter) EXPECT_FALSE(c.defer_indexes);
 }
 
+// --captures multiplies the alter scenario's configurations, each capture
+// right after the other at the same size; the other scenarios have none.
+TEST(Sweep, CapturesVaryOnlyTheAlter) {
+  BenchOptions o;
+  o.batch_sizes = {1000};
+  o.workers = {1, 2};
+  o.captures = {"triggers", "binlog"};
+  auto alter = Configurations(o, ScenarioKind::kAlter);
+  ASSERT_EQ(alter.size(), 4u);
+  EXPECT_EQ(alter[0].capture, "triggers");
+  EXPECT_EQ(alter[1].capture, "binlog");
+  EXPECT_EQ(alter[1].workers, alter[0].workers);
+  EXPECT_EQ(alter[2].workers, 2);
+  auto backfill = Configurations(o, ScenarioKind::kBackfill);
+  ASSERT_EQ(backfill.size(), 2u);
+  EXPECT_EQ(backfill[0].capture, "");
+  BenchOptions none;
+  none.captures.clear();
+  EXPECT_FALSE(ValidateOptions(none).ok());
+}
+
 TEST(Sweep, Validation) {
   BenchOptions ok;
   EXPECT_TRUE(ValidateOptions(ok).ok());
@@ -49,6 +70,10 @@ TEST(Scenarios, ParseAndStepLines) {
             "-- sluice:step batch-size=5000 workers=4 defer-indexes=all");
   EXPECT_EQ(StepLine(ScenarioKind::kAlter, RunConfig{10000, 2, false, false}, "mysql"),
             "-- sluice:step strategy=copy batch-size=10000 workers=2");
+  RunConfig binlog{10000, 2, false, false};
+  binlog.capture = "binlog";
+  EXPECT_EQ(StepLine(ScenarioKind::kAlter, binlog, "mysql"),
+            "-- sluice:step strategy=copy batch-size=10000 workers=2 capture=binlog");
   EXPECT_EQ(StepLine(ScenarioKind::kAddIndex, RunConfig{1000, 2, false, false}, "tidb"),
             "-- sluice:step strategy=native batch-size=1000 workers=2");
 }
