@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <limits>
 #include <random>
 
 #include "engine/log.h"
+#include "engine/sql/lexer.h"
 #include "engine/sql/quote.h"
 #include "mysql/lock_first.h"
 
@@ -15,6 +19,9 @@ using sql::QuoteString;
 using sql::QuoteTable;
 
 constexpr size_t kApplyBatch = 256;  // keys per apply transaction
+// How long an apply batch of several keys tries for their locks before it
+// splits: one hot row must not hold up the other keys.
+constexpr double kSplitAfterS = 1;
 constexpr int kStreamReconnects = 10;
 constexpr int kApplyRetries = 8;
 constexpr int kDeadlock = 1213;
@@ -30,6 +37,14 @@ bool Retryable(const Error& e) {
   return e.cls == ErrorClass::kRetry || e.code == kDeadlock || e.code == kLockWaitTimeout;
 }
 
+bool SameName(const std::string& a, const std::string& b, bool fold) {
+  if (!fold) return a == b;
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
 
 Result<std::string> BinlogUnusable(Session& s) {
@@ -41,6 +56,12 @@ Result<std::string> BinlogUnusable(Session& s) {
   if (!image.empty() && image != "FULL") return fmt::format("binlog_row_image is {}, not FULL", image);
   SLUICE_ASSIGN(std::string compress, Variable(s, "log_bin_compress"));
   if (compress == "ON") return std::string("the binary log is compressed (log_bin_compress=ON)");
+  // Temporal columns in the pre-10.0 format have no binlog metadata and
+  // sizes the row decoder cannot tell.
+  SLUICE_ASSIGN(std::string temporal, Variable(s, "mysql56_temporal_format"));
+  if (temporal == "OFF") {
+    return std::string("mysql56_temporal_format is OFF (old-format temporal columns)");
+  }
   return std::string();
 }
 
@@ -116,6 +137,11 @@ Status BinlogCapture::Start(const BinlogPosition& from, RunControl& control) {
   SLUICE_ASSIGN(auto probe, BinlogReader::Open(dsn_, from, server_id_));
   probe.reset();
   {
+    SLUICE_ASSIGN(auto s, sessions_.Open());
+    SLUICE_ASSIGN(ResultSet rs, s->Query("SELECT @@lower_case_table_names"));
+    fold_names_ = !rs.rows.empty() && rs.rows[0][0].value_or("0") != "0";
+  }
+  {
     std::lock_guard<std::mutex> l(mu_);
     read_ = applied_ = from;
   }
@@ -153,6 +179,23 @@ void BinlogCapture::Fail(const Error& e, RunControl& control) {
   control.RequestAbort("the binlog capture failed: " + e.message);
 }
 
+bool BinlogCapture::IsTable(const std::string& schema, const std::string& table) const {
+  return SameName(schema, plan_.names.table.schema, fold_names_) &&
+         SameName(table, plan_.names.table.name, fold_names_);
+}
+
+bool BinlogCapture::NamesTable(const std::string& statement) const {
+  auto tokens = sql::Tokenize(statement);
+  if (!tokens.ok()) return true;  // unreadable: assume the worst
+  for (const sql::Token& t : *tokens) {
+    if ((t.kind == sql::TokenKind::kWord || t.kind == sql::TokenKind::kQuotedIdent) &&
+        SameName(t.text, plan_.names.table.name, /*fold=*/true)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void BinlogCapture::ReadLoop(RunControl& control) {
   std::unique_ptr<BinlogReader> reader;
   int reconnects = 0;
@@ -160,6 +203,19 @@ void BinlogCapture::ReadLoop(RunControl& control) {
   std::string types, metadata;
   std::set<KeyLiterals> txn;
   bool in_txn = false;
+  BinlogPosition last_next;  // where the stream stood before the current event
+  // A group's keys go to the apply thread. That is safe even for a group
+  // that did not commit: the apply re-reads the rows, lock-first.
+  auto end_group = [&](const BinlogPosition& next) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      pending_.insert(txn.begin(), txn.end());
+      if (read_ < next) read_ = next;
+    }
+    cv_.notify_all();
+    txn.clear();
+    in_txn = false;
+  };
   auto stopped = [this] {
     std::lock_guard<std::mutex> l(mu_);
     return stop_;
@@ -172,6 +228,7 @@ void BinlogCapture::ReadLoop(RunControl& control) {
         from = read_;
       }
       auto opened = BinlogReader::Open(dsn_, from, server_id_);
+      last_next = from;
       if (!opened.ok()) {
         if (Retryable(opened.error()) && ++reconnects <= kStreamReconnects) {
           control.SleepFor(std::chrono::milliseconds(200));
@@ -193,13 +250,27 @@ void BinlogCapture::ReadLoop(RunControl& control) {
       }
       return Fail(ev.error(), control);
     }
+    reconnects = 0;
     using Kind = BinlogEvent::Kind;
     switch (ev->kind) {
       case Kind::kBegin:
+        // A group that ended without a commit event we know: it is over.
+        if (in_txn) end_group(last_next);
         in_txn = true;
         break;
+      case Kind::kQuery:
+        if (in_txn && NamesTable(ev->statement)) {
+          return Fail(RuntimeError(fmt::format(
+                          "the binary log holds a statement-logged change that names {} "
+                          "(a session with binlog_format=STATEMENT or MIXED?), which the binlog "
+                          "capture cannot follow: \"{}\". Nothing was swapped; rerun with "
+                          "--capture triggers",
+                          QuoteTable(plan_.names.table), ev->statement.substr(0, 200))),
+                      control);
+        }
+        break;
       case Kind::kTableMap:
-        if (ev->schema == plan_.names.table.schema && ev->table == plan_.names.table.name) {
+        if (IsTable(ev->schema, ev->table)) {
           table_id = ev->table_id;
           types = ev->column_types;
           metadata = ev->metadata;
@@ -219,26 +290,20 @@ void BinlogCapture::ReadLoop(RunControl& control) {
         txn.insert(keys->begin(), keys->end());
         break;
       }
-      case Kind::kCommit: {
-        {
-          std::lock_guard<std::mutex> l(mu_);
-          pending_.insert(txn.begin(), txn.end());
-          read_ = ev->next;
-        }
-        cv_.notify_all();
-        txn.clear();
-        in_txn = false;
+      case Kind::kCommit:
+        end_group(ev->next);
         break;
-      }
       case Kind::kHeartbeat:
       case Kind::kOther:
-        if (!in_txn) {
-          std::lock_guard<std::mutex> l(mu_);
-          if (read_ < ev->next) read_ = ev->next;
-          cv_.notify_all();
-        }
         break;
     }
+    if (!in_txn && ev->kind != Kind::kCommit) {
+      // Between groups: everything up to here is handled.
+      std::lock_guard<std::mutex> l(mu_);
+      if (read_ < ev->next) read_ = ev->next;
+      cv_.notify_all();
+    }
+    last_next = ev->next;
   }
 }
 
@@ -249,10 +314,21 @@ Status BinlogCapture::Apply(Session& s, const std::vector<KeyLiterals>& keys, bo
     SLUICE_TRY(s.Exec(ReplaceKeysSql(plan_, keys, false)).status());
   } else {
     const std::string lock_sql = lock_clause_.empty() ? "" : LockSourceKeysSql(plan_, keys, lock_clause_);
-    SLUICE_TRY(RunLockFirst(s, lock_sql, control, "binlog apply", [&](bool holding) -> Status {
-      SLUICE_TRY(s.Exec(DeleteShadowKeysSql(plan_, keys)).status());
-      return s.Exec(ReplaceKeysSql(plan_, keys, !holding)).status();
-    }));
+    const double budget = keys.size() > 1 ? kSplitAfterS : std::numeric_limits<double>::infinity();
+    Status st = RunLockFirst(
+        s, lock_sql, control, "binlog apply",
+        [&](bool holding) -> Status {
+          SLUICE_TRY(s.Exec(DeleteShadowKeysSql(plan_, keys)).status());
+          return s.Exec(ReplaceKeysSql(plan_, keys, !holding)).status();
+        },
+        budget);
+    if (!st.ok() && keys.size() > 1 && st.error().code == kLockWaitTimeout && !control.stopping()) {
+      // A row stays locked: the other keys go on without it, in halves.
+      const auto mid = keys.begin() + static_cast<std::ptrdiff_t>(keys.size() / 2);
+      SLUICE_TRY(Apply(s, std::vector<KeyLiterals>(keys.begin(), mid), false, control));
+      return Apply(s, std::vector<KeyLiterals>(mid, keys.end()), false, control);
+    }
+    SLUICE_TRY(st);
   }
   keys_applied_ += keys.size();
   return Status::Ok();
@@ -312,20 +388,33 @@ void BinlogCapture::ApplyLoop(RunControl& control) {
   }
 }
 
-Status BinlogCapture::WaitApplied(const BinlogPosition& to, RunControl& control, bool read_only) {
+Status BinlogCapture::WaitApplied(const BinlogPosition& to, RunControl& control, bool read_only,
+                                  double max_wait_s) {
+  const auto t0 = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> l(mu_);
   for (;;) {
     if (failure_) return *failure_;
     if (read_only ? to <= read_ : to <= applied_) return Status::Ok();
     if (stop_) return RuntimeError("the binlog capture stopped");
     if (control.aborted()) return RuntimeError("stopped: " + control.abort_reason());
+    const double spent =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (max_wait_s > 0 && spent > max_wait_s) {
+      Error e;
+      e.code = kLockWaitTimeout;
+      e.cls = ErrorClass::kRetry;
+      e.message = fmt::format("the binlog capture of {} is {} behind {} after {:.1f} s",
+                              QuoteTable(plan_.names.table),
+                              (read_only ? read_ : applied_).ToString(), to.ToString(), spent);
+      return e;
+    }
     cv_.wait_for(l, std::chrono::milliseconds(50));
   }
 }
 
-Status BinlogCapture::CatchUp(Session& s, RunControl& control) {
+Status BinlogCapture::CatchUp(Session& s, RunControl& control, double max_wait_s) {
   SLUICE_ASSIGN(BinlogPosition end, BinlogEnd(s));
-  return WaitApplied(end, control, /*read_only=*/false);
+  return WaitApplied(end, control, /*read_only=*/false, max_wait_s);
 }
 
 void BinlogCapture::Hold() {
@@ -342,9 +431,9 @@ void BinlogCapture::Release() {
   cv_.notify_all();
 }
 
-Status BinlogCapture::Drain(Session& locked, RunControl& control) {
+Status BinlogCapture::Drain(Session& locked, RunControl& control, double max_wait_s) {
   SLUICE_ASSIGN(BinlogPosition end, BinlogEnd(locked));
-  SLUICE_TRY(WaitApplied(end, control, /*read_only=*/true));
+  SLUICE_TRY(WaitApplied(end, control, /*read_only=*/true, max_wait_s));
   std::vector<KeyLiterals> rest;
   {
     std::lock_guard<std::mutex> l(mu_);

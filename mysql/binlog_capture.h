@@ -59,14 +59,18 @@ class BinlogCapture {
   // Streams from `from` and applies until Stop(). A failure of either thread
   // stops the copy through `control` and is returned by the next call.
   Status Start(const BinlogPosition& from, RunControl& control);
-  // Waits until every change committed before now is in the shadow.
-  Status CatchUp(Session& s, RunControl& control);
+  // Waits until every change committed before now is in the shadow; after
+  // `max_wait_s` (0: no limit) fails with a lock-wait timeout (1205), for a
+  // caller that holds locks the application may be waiting for.
+  Status CatchUp(Session& s, RunControl& control, double max_wait_s = 0);
   // Parks the apply thread (between two rounds) / lets it go on.
   void Hold();
   void Release();
   // With the tables locked by `locked` (LOCK TABLES; no transaction may
-  // start there): applies everything up to the end of the binary log.
-  Status Drain(Session& locked, RunControl& control);
+  // start there): applies everything up to the end of the binary log. The
+  // application waits meanwhile: after `max_wait_s` of reading the stream it
+  // fails with a lock-wait timeout (1205), which the cut-over retries.
+  Status Drain(Session& locked, RunControl& control, double max_wait_s);
   void Stop();
 
   Status failure() const;
@@ -77,7 +81,14 @@ class BinlogCapture {
   void ApplyLoop(RunControl& control);
   void Fail(const Error& e, RunControl& control);
   Status Apply(Session& s, const std::vector<KeyLiterals>& keys, bool locked, RunControl& control);
-  Status WaitApplied(const BinlogPosition& to, RunControl& control, bool read_only);
+  Status WaitApplied(const BinlogPosition& to, RunControl& control, bool read_only,
+                     double max_wait_s);
+  // The table map names the copied table (case-folded where the server
+  // folds table names).
+  bool IsTable(const std::string& schema, const std::string& table) const;
+  // A statement-logged change (a session's binlog_format=STATEMENT) that
+  // names the table: the row capture cannot follow it.
+  bool NamesTable(const std::string& statement) const;
 
   Dsn dsn_;
   SessionFactory& sessions_;
@@ -86,6 +97,7 @@ class BinlogCapture {
   std::string lock_clause_;
   Record record_;
   uint32_t server_id_ = 0;
+  bool fold_names_ = false;  // lower_case_table_names is not 0
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -77,6 +77,7 @@ size_t DecimalBytes(int digits) {
 struct Span {
   size_t size = 0;
   size_t prefix = 0;
+  size_t pad_to = 0;  // CHAR/BINARY: the column's length in bytes
 };
 
 Result<Span> Measure(const ColumnShape& c, const unsigned char* p, size_t left) {
@@ -110,7 +111,9 @@ Result<Span> Measure(const ColumnShape& c, const unsigned char* p, size_t left) 
         real |= 0x30;
       }
       if (real == kEnum || real == kSet) return Span{length};
-      return prefixed(length > 255 ? 2 : 1);
+      SLUICE_ASSIGN(Span s, prefixed(length > 255 ? 2 : 1));
+      s.pad_to = length;
+      return s;
     }
     default:
       return RuntimeError(fmt::format("binlog row: column type {} is not known", c.type));
@@ -140,9 +143,16 @@ Result<std::string> Literal(const ColumnShape& c, const BinlogKeyColumn& k,
       return std::to_string(static_cast<int64_t>(v));
     }
     case kVarchar: case kVarString: case kString: {
-      const std::string hex = "X'" + Hex(p + span.prefix, span.size - span.prefix) + "'";
-      if (k.charset.empty() || k.charset == "binary") return hex;
-      return "_" + k.charset + " " + hex;
+      const size_t n = span.size - span.prefix;
+      std::string hex = "X'" + Hex(p + span.prefix, n);
+      if (k.charset.empty() || k.charset == "binary") {
+        // The server logs a BINARY(N) value without its trailing 0x00 bytes
+        // (a CHAR without its trailing spaces, which compare equal anyway):
+        // padded back, the literal equals the stored value.
+        if (span.pad_to > n) hex.append(2 * (span.pad_to - n), '0');
+        return hex + "'";
+      }
+      return "_" + k.charset + " " + hex + "'";
     }
     default:
       return RuntimeError(fmt::format(

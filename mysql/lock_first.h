@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "engine/db/session.h"
@@ -18,11 +19,14 @@
 namespace sluice::mysql {
 
 // Runs `lock_sql` (empty: the server has no NOWAIT) and then `body` in one
-// transaction, retrying while a row is busy for up to 30 s; then (or without
-// NOWAIT) `body` runs alone in a plain transaction that may wait. `body`
-// gets whether the rows' locks are held (else its reads must lock). `what`
-// names the work in the debug log.
+// transaction, retrying while a row is busy; it never falls back to a read
+// that waits while a lock is busy (warning every 30 s instead). After
+// `budget_s` of busy rows it returns the lock error (NOWAIT's 1205/3572),
+// for a caller that can split the work. `body` gets whether the rows' locks
+// are held (else, without NOWAIT, its reads must lock). `what` names the
+// work in the log.
 Status RunLockFirst(Session& s, const std::string& lock_sql, RunControl& control,
-                    const std::string& what, const std::function<Status(bool holding)>& body);
+                    const std::string& what, const std::function<Status(bool holding)>& body,
+                    double budget_s = std::numeric_limits<double>::infinity());
 
 }  // namespace sluice::mysql

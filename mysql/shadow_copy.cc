@@ -221,7 +221,8 @@ Status ShadowCopy::RunSteps(RunControl& control, ProgressReporter& progress) {
     SLUICE_ASSIGN(std::string change, guard_->Check(locked));
     if (!change.empty()) return DdlFailure(change);
     // The writers are locked out: what the binary log has now is all.
-    return binlog_ ? capture_->Drain(locked, control) : Status::Ok();
+    return binlog_ ? capture_->Drain(locked, control, opts_.cut_over.lock_wait_timeout_s)
+                   : Status::Ok();
   };
   hooks.prepare = [this, &user_triggers](Session& locked) -> Status {
     SLUICE_ASSIGN(user_triggers, ListUserTriggers(locked, names_.table, names_));
@@ -461,6 +462,11 @@ Result<bool> ShadowCopy::ChooseBinlog(Session& s) {
   if (dynamic_cast<ConnectionFactory*>(&sessions_) == nullptr) {
     why = "no connection settings for a binlog stream";
   }
+  if (why.empty() && s.server().flavor != Flavor::kMariaDB) {
+    // MySQL 8 cannot run here; its compressed transaction payloads and
+    // partial JSON row events are not decoded.
+    why = "the binlog capture reads MariaDB's binary log only (not verified on MySQL)";
+  }
   if (why.empty()) {
     SLUICE_ASSIGN(why, BinlogUnusable(s));
   }
@@ -471,9 +477,6 @@ Result<bool> ShadowCopy::ChooseBinlog(Session& s) {
   if (mode == "binlog") {
     if (!why.empty()) return InputError("capture=binlog: " + why);
     return true;
-  }
-  if (why.empty() && s.server().flavor != Flavor::kMariaDB) {
-    why = "the binlog capture has been verified on MariaDB only";
   }
   if (!why.empty()) {
     WarnAboutAutoIncLocks(why);
@@ -690,7 +693,9 @@ Status ShadowCopy::DuplicatesError(Session& s, const Error& cause) {
 Status ShadowCopy::Verify(Session& s, RunControl& control, ProgressReporter& progress) {
   Publish(progress, "checksum");
   CaptureLag lag;
-  lag.catch_up = [this, &control](Session& own) { return capture_->CatchUp(own, control); };
+  lag.catch_up = [this, &control](Session& own, double max_wait_s) {
+    return capture_->CatchUp(own, control, max_wait_s);
+  };
   lag.hold = [this] { capture_->Hold(); };
   lag.release = [this] { capture_->Release(); };
   auto report = VerifyShadow(s, plan_, opts_.checksum, control,

@@ -60,6 +60,12 @@ Status RecopyChunk(Session& s, const CopyPlan& p, const chunk::KeyRange& range,
                       });
 }
 
+// Holding a chunk's source locks, how long the checksum waits for the
+// capture; and how often it lets go and tries again before it gives up
+// (the capture cannot keep up with the application's writes).
+constexpr double kLockedCatchUpS = 1;
+constexpr int kLateAttempts = 60;
+
 // Both sides of one range, caught up with a lagging capture while the
 // range's source rows are locked (see CaptureLag).
 Result<std::pair<ChunkChecksum, ChunkChecksum>> ChecksumChunkCaughtUp(
@@ -68,16 +74,31 @@ Result<std::pair<ChunkChecksum, ChunkChecksum>> ChecksumChunkCaughtUp(
   const std::string clause = MysqlDialect().NoWaitLockClause(s.server(), /*exclusive=*/false);
   const std::string lock_sql = clause.empty() ? "" : LockSourceChunkSql(p, range, clause);
   std::pair<ChunkChecksum, ChunkChecksum> sums;
-  SLUICE_TRY(RunLockFirst(s, lock_sql, control, "checksum of " + RangeWhere(p.old_spec, range),
-                          [&](bool holding) -> Status {
-                            SLUICE_TRY(lag.catch_up(s));
-                            SLUICE_ASSIGN(sums.first,
-                                          ReadChecksum(s, ChecksumSql(p, range, false) +
-                                                              (holding ? "" : " LOCK IN SHARE MODE")));
-                            SLUICE_ASSIGN(sums.second, ReadChecksum(s, ChecksumSql(p, range, true)));
-                            return Status::Ok();
-                          }));
-  return sums;
+  const std::string what = "checksum of " + RangeWhere(p.old_spec, range);
+  for (int attempt = 1;; ++attempt) {
+    SLUICE_TRY(lag.catch_up(s, 0));  // no lock held: as long as it takes
+    bool late = false;
+    Status st = RunLockFirst(s, lock_sql, control, what, [&](bool holding) -> Status {
+      Status caught = lag.catch_up(s, kLockedCatchUpS);
+      late = !caught.ok() && caught.error().code == kLockWaitTimeout;
+      SLUICE_TRY(caught);
+      SLUICE_ASSIGN(sums.first, ReadChecksum(s, ChecksumSql(p, range, false) +
+                                                    (holding ? "" : " LOCK IN SHARE MODE")));
+      SLUICE_ASSIGN(sums.second, ReadChecksum(s, ChecksumSql(p, range, true)));
+      return Status::Ok();
+    });
+    if (st.ok()) return sums;
+    if (!late) return st.error();
+    if (attempt >= kLateAttempts) {
+      return RuntimeError(fmt::format(
+          "{}: the binlog capture cannot keep up with the application's writes ({} times "
+          "it had not caught up within {:g} s of taking the chunk's locks; {}). Nothing was "
+          "swapped; lower the write load or rerun with --capture triggers",
+          what, kLateAttempts, kLockedCatchUpS, st.error().message));
+    }
+    spdlog::debug("{}: the binlog capture lags ({}); letting go of the rows and trying again",
+                  what, st.error().message);
+  }
 }
 
 // The last key of the old table now (nullopt: empty).

@@ -53,13 +53,16 @@ struct ChecksumReport {
 // progress (rows checked so far).
 //
 // With a capture that lags (the binlog capture), `lag` is set: each chunk
-// then takes its source rows' shared locks first (lock-first), waits for
-// `catch_up` (everything committed before now is in the shadow) and reads
-// both sides while it holds them; `hold`/`release` park the capture's own
-// writes around a re-copy. The last chunk ends at the key that was last
-// when the checksum began: rows added after it are the capture's alone.
+// then waits for `catch_up` (everything committed before now is in the
+// shadow), takes its source rows' shared locks (lock-first), catches up
+// again for at most 1 s (the application may be waiting for those locks:
+// longer, and the chunk lets go and starts over) and reads both sides while
+// it holds them; `hold`/`release` park the capture's own writes around a
+// re-copy. The last chunk ends at the key that was last when the checksum
+// began: rows added after it are the capture's alone.
 struct CaptureLag {
-  std::function<Status(Session&)> catch_up;
+  // Fails with a lock-wait timeout after `max_wait_s` (0: no limit).
+  std::function<Status(Session&, double max_wait_s)> catch_up;
   std::function<void()> hold;
   std::function<void()> release;
 };

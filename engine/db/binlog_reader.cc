@@ -23,6 +23,22 @@ bool AllSet(const unsigned char* bitmap, uint32_t columns) {
 
 }  // namespace
 
+bool BinlogPosition::FileBefore(const std::string& a, const std::string& b) {
+  const size_t da = a.rfind('.'), db = b.rfind('.');
+  auto numeric = [](const std::string& s, size_t dot) {
+    return dot != std::string::npos && dot + 1 < s.size() &&
+           s.find_first_not_of("0123456789", dot + 1) == std::string::npos;
+  };
+  if (!numeric(a, da) || !numeric(b, db) || a.compare(0, da, b, 0, db) != 0) return a < b;
+  // The suffix without its leading zeros: a longer number is a larger one.
+  auto digits = [](const std::string& s, size_t dot) {
+    const size_t first = s.find_first_not_of('0', dot + 1);
+    return first == std::string::npos ? std::string() : s.substr(first);
+  };
+  const std::string x = digits(a, da), y = digits(b, db);
+  return x.size() != y.size() ? x.size() < y.size() : x < y;
+}
+
 Result<BinlogPosition> BinlogPosition::Parse(const std::string& text) {
   const size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
@@ -42,7 +58,7 @@ Result<std::unique_ptr<BinlogReader>> BinlogReader::Open(const Dsn& dsn,
                                                         const BinlogPosition& from,
                                                         uint32_t server_id, int heartbeat_ms) {
   Dsn d = dsn;
-  d.read_timeout_s = 0;  // the stream waits for events as long as it must
+  d.read_timeout_s = 30;  // hundreds of heartbeat periods: a half-open connection, not a pause
   std::unique_ptr<BinlogReader> r(new BinlogReader());
   SLUICE_ASSIGN(r->conn_, Connection::Open(d));
   // The server sends checksummed events only to a replica that says it can
@@ -132,12 +148,21 @@ Result<BinlogEvent> BinlogReader::Next() {
           "the binary log holds compressed row events (log_bin_compress=ON), which sluice "
           "cannot read; use the trigger capture (--capture triggers)");
     case XID_EVENT:
+    case XA_PREPARE_LOG_EVENT:  // MariaDB's: a prepared XA transaction's group ends here
       out.kind = BinlogEvent::Kind::kCommit;
       break;
     case QUERY_EVENT: {
       const std::string q = Str(ev.event.query.statement);
-      if (q == "COMMIT") out.kind = BinlogEvent::Kind::kCommit;
-      if (q == "BEGIN") out.kind = BinlogEvent::Kind::kBegin;
+      if (q == "BEGIN") {
+        out.kind = BinlogEvent::Kind::kBegin;
+      } else if (q == "COMMIT" || q == "ROLLBACK" || q.rfind("XA COMMIT", 0) == 0 ||
+                 q.rfind("XA ROLLBACK", 0) == 0) {
+        out.kind = BinlogEvent::Kind::kCommit;
+      } else {
+        out.kind = BinlogEvent::Kind::kQuery;
+        out.statement = q;
+        out.schema = Str(ev.event.query.database);
+      }
       break;
     }
     case GTID_EVENT:  // MariaDB's; a DDL's stands alone, with no commit event after it

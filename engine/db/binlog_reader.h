@@ -22,11 +22,12 @@ namespace sluice {
 struct BinlogPosition {
   std::string file;
   uint64_t pos = 0;
-  // Binlog file names share their base and count up with a fixed-width
-  // suffix, so they compare as text.
+  // Binlog file names share their base and count up in their suffix, which
+  // is zero-padded to 6 digits but grows past 999999: compared as a number.
   bool operator<(const BinlogPosition& o) const {
-    return file != o.file ? file < o.file : pos < o.pos;
+    return file != o.file ? FileBefore(file, o.file) : pos < o.pos;
   }
+  static bool FileBefore(const std::string& a, const std::string& b);
   bool operator<=(const BinlogPosition& o) const { return !(o < *this); }
   bool operator==(const BinlogPosition& o) const { return file == o.file && pos == o.pos; }
   bool empty() const { return file.empty(); }
@@ -42,14 +43,16 @@ struct BinlogEvent {
     kWriteRows,
     kUpdateRows,
     kDeleteRows,
-    kCommit,
+    kCommit,     // XID, COMMIT, ROLLBACK, XA PREPARE / XA COMMIT / XA ROLLBACK: a group's end
+    kQuery,      // any other statement: `statement`, in default database `schema`
     kHeartbeat,  // the server has sent everything: `next` is its end
   };
   Kind kind = Kind::kOther;
   BinlogPosition next;  // where the stream stands after this event
-  // kTableMap:
+  // kTableMap (and kQuery's default database):
   uint64_t table_id = 0;
   std::string schema, table;
+  std::string statement;  // kQuery
   std::string column_types;  // one type byte per column
   std::string metadata;      // the table map's column metadata block
   // k*Rows: the rows part of the event (for updates: before and after image
@@ -63,7 +66,9 @@ class BinlogReader {
  public:
   // Streams from `from` as replica `server_id` (which must be unique among the
   // server's replicas: the server drops an older dump of the same id). The
-  // server sends a heartbeat every `heartbeat_ms` while it has nothing else.
+  // server sends a heartbeat every `heartbeat_ms` while it has nothing else,
+  // so a read that waits 30 s for any event means the connection is dead:
+  // Next() then fails with a lost connection.
   static Result<std::unique_ptr<BinlogReader>> Open(const Dsn& dsn, const BinlogPosition& from,
                                                     uint32_t server_id, int heartbeat_ms = 100);
   ~BinlogReader();

@@ -40,6 +40,20 @@ TEST(BinlogRowsTest, ACutShortImageIsAnError) {
   EXPECT_NE(keys.error().message.find("cut short"), std::string::npos);
 }
 
+// BINARY(4) (type 254, real type 254, length 4): 'ab' + 0x00 0x00 is logged
+// as the 2 bytes 'ab'. The literal must be the stored 4 bytes, or no row
+// matches it.
+TEST(BinlogRowsTest, BinaryValuesGetTheirTrailingZeroBytesBack) {
+  const std::string types = Bytes({254}), meta = Bytes({254, 4});
+  auto keys = DecodeRowKeys(types, meta, Bytes({0x00, 0x02, 'a', 'b'}), {{0, true, "binary"}});
+  ASSERT_TRUE(keys.ok()) << keys.error().message;
+  EXPECT_EQ((*keys)[0][0], "X'61620000'");
+  // A CHAR(4) keeps what was logged: its trailing spaces do not count.
+  auto chars = DecodeRowKeys(types, meta, Bytes({0x00, 0x02, 'a', 'b'}), {{0, true, "utf8mb4"}});
+  ASSERT_TRUE(chars.ok()) << chars.error().message;
+  EXPECT_EQ((*chars)[0][0], "_utf8mb4 X'6162'");
+}
+
 TEST(BinlogRowsTest, KeyTypesItCanDecode) {
   EXPECT_TRUE(BinlogKeyTypeSupported("bigint"));
   EXPECT_TRUE(BinlogKeyTypeSupported("varchar"));
