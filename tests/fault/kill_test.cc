@@ -51,8 +51,11 @@ class KillTest : public FaultTest {
     }
     auto r = Sluice(p, "upgrade head --progress none");
     EXPECT_EQ(r.exit_code, 0) << trial << ": the rerun failed\n" << r.output;
+    last_rerun_output_ = r.output;
     return hits;
   }
+
+  std::string last_rerun_output_;  // of KillAndResume's final run
 
   double TimeUpgrade(const SluiceProject& p) {
     auto t0 = std::chrono::steady_clock::now();
@@ -75,7 +78,7 @@ class KillTest : public FaultTest {
   WriterTrial RunUnderMirroredWriter(const SluiceProject& p, const std::string& base,
                                      const std::function<void()>& prepare,
                                      std::mt19937_64& rng, const std::string& name, bool kill,
-                                     double span) {
+                                     double span, int rows = kRows) {
     WriterTrial out;
     ResetDatabase();
     EXPECT_EQ(Sluice(p, "upgrade " + base + " --progress none").exit_code, 0);
@@ -84,7 +87,7 @@ class KillTest : public FaultTest {
       ADD_FAILURE() << name << ": could not create the mirror table";
       return out;
     }
-    MirroredWriter writer(dsn(), "t", "mirror", kRows, rng());
+    MirroredWriter writer(dsn(), "t", "mirror", rows, rng());
     writer.Start();
     out.value = kill ? static_cast<double>(KillAndResume(p, rng, span, name)) : TimeUpgrade(p);
     SleepSeconds(0.2);
@@ -93,6 +96,59 @@ class KillTest : public FaultTest {
     out.committed = writer.committed();
     out.failed = writer.failed();
     return out;
+  }
+
+  // Kills and reruns of a shadow-copy ALTER (revisions `prefix`000001/2)
+  // under a mirrored writer; every trial must end with the altered table
+  // holding exactly the writer's rows.
+  void KillDuringShadowCopy(const std::string& prefix, const std::string& capture, int trials,
+                            int rows = kRows) {
+    uint64_t seed = FaultSeed("kill -9 during an online alter, capture=" + capture);
+    std::mt19937_64 rng(seed);
+    SluiceProject p;
+    const std::string base = prefix + "000001", head = prefix + "000002";
+    p.AddRevision(base, "",
+                  "CREATE TABLE t (id BIGINT PRIMARY KEY, v BIGINT NOT NULL,\n"
+                  "  pad VARCHAR(64) NOT NULL DEFAULT 'x', KEY idx_v (v));\n"
+                  "-- sluice:step chunked=false\n"
+                  "INSERT INTO t (id, v) SELECT seq, seq % 1000 FROM seq_1_to_" +
+                      std::to_string(rows) + ";");
+    p.AddRevision(head, base,
+                  "-- sluice:step strategy=copy batch-size=500 workers=2 capture=" + capture +
+                      "\nALTER TABLE t ADD COLUMN z INT NOT NULL DEFAULT 7, ADD INDEX idx_z (z);");
+    const FinalState final_state{head, {base, head}, "t", {"idx_v", "idx_z"}, {"z"}};
+    int64_t writes = 0, failed_writes = 0;
+    int resumed = 0;  // final reruns that resumed a stopped binlog capture
+    auto trial_run = [&](const std::string& name, bool kill, double span) {
+      last_rerun_output_.clear();
+      WriterTrial w = RunUnderMirroredWriter(p, base, nullptr, rng, name, kill, span, rows);
+      if (!w.ok) return 0.0;
+      resumed += last_rerun_output_.find("resuming the binlog capture") != std::string::npos;
+      writes += w.committed;
+      failed_writes += w.failed;
+      EXPECT_GT(w.committed, 0);
+      EXPECT_EQ(ContentHash("t", "id, v"), ContentHash("mirror", "id, v"))
+          << name << ": the altered table lost or invented writes";
+      EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE z <> 7"), "0") << name;
+      VerifyFinalState(final_state, name);
+      return w.value;
+    };
+    const std::string what = "online alter (capture=" + capture + ")";
+    double span = trial_run("calibration run", false, 0);
+    std::cout << "[fault] " << what << ": an uninterrupted run takes " << span << " s" << std::endl;
+    int hits = 0;
+    for (int trial = 1; trial <= trials && !HasFatalFailure(); ++trial) {
+      hits += static_cast<int>(trial_run(capture + " alter trial " + std::to_string(trial), true, span));
+    }
+    std::cout << "[fault] " << what << ": " << trials << " trials, " << hits
+              << " kills of a running sluice, " << writes << " concurrent writes committed ("
+              << failed_writes << " rolled back), " << resumed
+              << " reruns resumed a binlog capture"
+              << (HasFailure() ? "; FAILURES above" : ", all verified") << std::endl;
+    EXPECT_GE(hits, trials / 2);
+    if (capture == "binlog") {
+      EXPECT_GT(resumed, 0) << "no rerun resumed from a recorded position";
+    }
   }
 };
 
@@ -150,49 +206,16 @@ TEST_F(KillTest, KillDuringBackfill) {
   EXPECT_GE(hits, kTrials / 2) << "most kills should land while sluice runs";
 }
 
-// A shadow-copy ALTER (triggers, chunked copy, deferred index, cut-over) while
-// a writer updates, inserts and deletes rows, mirroring each write into a
-// second table in the same transaction.
-TEST_F(KillTest, KillDuringOnlineAlter) {
-  uint64_t seed = FaultSeed("kill -9 during an online alter");
-  std::mt19937_64 rng(seed);
-  SluiceProject p;
-  p.AddRevision("ka000001", "",
-                "CREATE TABLE t (id BIGINT PRIMARY KEY, v BIGINT NOT NULL,\n"
-                "  pad VARCHAR(64) NOT NULL DEFAULT 'x', KEY idx_v (v));\n"
-                "-- sluice:step chunked=false\n"
-                "INSERT INTO t (id, v) SELECT seq, seq % 1000 FROM seq_1_to_" +
-                    std::to_string(kRows) + ";");
-  p.AddRevision("ka000002", "ka000001",
-                "-- sluice:step strategy=copy batch-size=500 workers=2\n"
-                "ALTER TABLE t ADD COLUMN z INT NOT NULL DEFAULT 7, ADD INDEX idx_z (z);");
-  const FinalState final_state{"ka000002", {"ka000001", "ka000002"}, "t", {"idx_v", "idx_z"},
-                               {"z"}};
-  int64_t writes = 0, failed_writes = 0;
-  auto trial_run = [&](const std::string& name, bool kill, double span) {
-    WriterTrial w = RunUnderMirroredWriter(p, "ka000001", nullptr, rng, name, kill, span);
-    if (!w.ok) return 0.0;
-    writes += w.committed;
-    failed_writes += w.failed;
-    EXPECT_GT(w.committed, 0);
-    EXPECT_EQ(ContentHash("t", "id, v"), ContentHash("mirror", "id, v"))
-        << name << ": the altered table lost or invented writes";
-    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE z <> 7"), "0") << name;
-    VerifyFinalState(final_state, name);
-    return w.value;
-  };
+// A shadow-copy ALTER (chunked copy, deferred index, cut-over) while a
+// writer updates, inserts and deletes rows, mirroring each write into a
+// second table in the same transaction; `capture` is the step's capture=.
+TEST_F(KillTest, KillDuringOnlineAlter) { KillDuringShadowCopy("ka", "triggers", kTrials); }
 
-  double span = trial_run("calibration run", false, 0);
-  std::cout << "[fault] online alter: an uninterrupted run takes " << span << " s" << std::endl;
-  int hits = 0;
-  for (int trial = 1; trial <= kTrials && !HasFatalFailure(); ++trial) {
-    hits += static_cast<int>(trial_run("alter trial " + std::to_string(trial), true, span));
-  }
-  std::cout << "[fault] online alter: " << kTrials << " trials, " << hits
-            << " kills of a running sluice, " << writes << " concurrent writes committed ("
-            << failed_writes << " rolled back)" << (HasFailure() ? "; FAILURES above" : ", all verified")
-            << std::endl;
-  EXPECT_GE(hits, kTrials / 2);
+// The same with the binlog capture: no trigger; the applied binlog position
+// recorded about once a second is where a rerun resumes the stream, and the
+// cut-over drains what the writer committed up to the lock.
+TEST_F(KillTest, KillDuringBinlogCapturedOnlineAlter) {
+  KillDuringShadowCopy("kb", "binlog", kTrials / 2, 3 * kRows);
 }
 
 // The same with a table that has its own triggers and a foreign key to a
