@@ -75,7 +75,8 @@ std::string FormatCsv(const BenchResults& r) {
                        c.repeats, c.rows, c.seconds, c.rows_per_s, c.batches, c.retries,
                        c.batch_p50_s * 1e3, c.batch_p99_s * 1e3, c.fg_p99_s * 1e3,
                        c.fg_p99_ratio, c.fg_queries, c.fg_errors, r.idle_p99_s * 1e3,
-                       c.target_batch_s * 1e3, c.lock_wait_budget_s * 1e3, c.capture);
+                       c.target_batch_s * 1e3, c.lock_wait_budget_s * 1e3,
+                       c.capture.empty() ? "-" : c.capture);  // "-": no shadow copy
   }
   return out;
 }

@@ -157,6 +157,8 @@ Status ShadowCopy::Run(RunControl& control, ProgressReporter& progress) {
   if (capture_) capture_->Stop();  // its threads use copy_control
   if (st.ok() || swapped_) return st;
   st = GuardedError(st);
+  // A failed capture stops the copy wherever it is: say why, not where.
+  if (capture_ && !ddl_failed_ && !capture_->failure().ok()) st = capture_->failure();
   // A stop from inside the copy (critical load) is the run's.
   RunControl& inner = copy_control.control();
   if (inner.aborted() && !control.aborted() && !ddl_failed_) {

@@ -166,6 +166,94 @@ TEST_F(BinlogCaptureTest, NoApplicationErrorAndNoRowLostUnderAutoIncLockMode1) {
   std::cout << total << " application writes during 3 binlog-captured copies, 0 failed\n";
 }
 
+// Tells when the copy waits for its (postponed) cut-over: the checksum is
+// over, and from then on only the capture keeps the new table in step.
+class PhaseWatch : public ProgressSink {
+ public:
+  void OnSnapshot(const ProgressSnapshot& s) override {
+    if (s.phase == "waiting for cut-over") waiting = true;
+  }
+  bool WaitFor(std::chrono::milliseconds limit) {
+    for (auto t = 0ms; t < limit && !waiting; t += 20ms) std::this_thread::sleep_for(20ms);
+    return waiting;
+  }
+  std::atomic<bool> waiting{false};
+};
+
+// A BINARY(4) key whose values end in 0x00: the server logs them without
+// those bytes. Changed after the checksum, while the cut-over waits, the
+// rows must still reach the new table.
+TEST_F(BinlogCaptureTest, BinaryKeysEndingInZeroBytesAreFollowed) {
+  Exec("CREATE TABLE bk (id BINARY(4) NOT NULL PRIMARY KEY, v INT NOT NULL)");
+  Exec("INSERT INTO bk SELECT UNHEX(CONCAT(LPAD(HEX(seq), 6, '0'), '00')), seq FROM seq_1_to_3000");
+  ConnectionFactory factory(dsn_);
+  mysql::MysqlDialect dialect;
+  SchemaChangeRequest r = Request("MODIFY COLUMN v BIGINT NOT NULL");
+  r.table = {"app", "bk"};
+  r.statement = "ALTER TABLE bk " + r.alter_spec;
+  r.options.capture = "binlog";
+  r.options.postpone_cut_over = true;
+  auto plan = mysql::PlanOnlineAlter(dialect, factory, r, false, mysql::OnlineAlterTuning{});
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  RunControl control;
+  ProgressReporter progress;
+  auto watch = std::make_shared<PhaseWatch>();
+  progress.AddSink(watch);
+  Status st = Status::Ok();
+  std::thread alter([&] { st = (*plan)->Run(control, progress); });
+  const bool waiting = watch->WaitFor(60s);
+  EXPECT_TRUE(waiting) << "the copy never reached its cut-over";
+  Exec("UPDATE bk SET v = -v WHERE v % 10 = 0");
+  Exec("DELETE FROM bk WHERE v % 7 = 0");
+  Exec("INSERT INTO bk VALUES (UNHEX('FFFFFF00'), 1)");
+  control.RequestCutOver();
+  alter.join();
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  // Every change made while the cut-over waited is in the new table.
+  EXPECT_EQ(Scalar("SELECT CONCAT(COUNT(*), '/', SUM(v)) FROM bk"),
+            Scalar("SELECT CONCAT(COUNT(*) + 1, '/', SUM(IF(seq % 10 = 0, -seq, seq)) + 1) FROM "
+                   "seq_1_to_3000 WHERE seq % 7 <> 0"));
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM bk WHERE id = UNHEX('FFFFFF00')"), "1");
+}
+
+// A session that logs its statements (binlog_format=STATEMENT) changes the
+// table during the copy: the row capture cannot follow, so the alter fails
+// naming the table and the statement, and nothing is swapped.
+TEST_F(BinlogCaptureTest, AStatementLoggedChangeFailsTheCaptureByName) {
+  ConnectionFactory factory(dsn_);
+  mysql::MysqlDialect dialect;
+  SchemaChangeRequest r = Request("MODIFY COLUMN amount BIGINT NOT NULL");
+  r.options.capture = "binlog";
+  r.options.postpone_cut_over = true;
+  auto plan = mysql::PlanOnlineAlter(dialect, factory, r, false, mysql::OnlineAlterTuning{});
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  RunControl control;
+  ProgressReporter progress;
+  auto watch = std::make_shared<PhaseWatch>();
+  progress.AddSink(watch);
+  Status st = Status::Ok();
+  std::thread alter([&] { st = (*plan)->Run(control, progress); });
+  EXPECT_TRUE(watch->WaitFor(60s));
+  auto other = Connection::Open(dsn_);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Exec("SET SESSION binlog_format = 'STATEMENT'").ok());
+  ASSERT_TRUE((*other)->Exec("UPDATE orders SET note = 'stmt' WHERE id = 7").ok());
+  alter.join();  // the capture stops the copy; no cut-over is asked for
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("statement-logged change that names `app`.`orders`"),
+            std::string::npos)
+      << st.error().message;
+  EXPECT_NE(st.error().message.find("UPDATE orders SET note = 'stmt' WHERE id = 7"),
+            std::string::npos)
+      << st.error().message;
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'app' AND "
+                   "TABLE_NAME = 'orders_sluice_old'"),
+            "0");
+  EXPECT_EQ(Scalar("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'app' "
+                   "AND TABLE_NAME = 'orders' AND COLUMN_NAME = 'amount'"),
+            "int");
+}
+
 // Asked for explicitly where the server cannot feed it: a clear refusal.
 TEST_F(BinlogCaptureTest, CaptureBinlogWithoutARowBinlogIsRefused) {
   Exec("SET GLOBAL binlog_format = 'STATEMENT'");
