@@ -391,6 +391,7 @@ void BinlogCapture::ApplyLoop(RunControl& control) {
 Status BinlogCapture::WaitApplied(const BinlogPosition& to, RunControl& control, bool read_only,
                                   double max_wait_s) {
   const auto t0 = std::chrono::steady_clock::now();
+  double warned_at = 0;
   std::unique_lock<std::mutex> l(mu_);
   for (;;) {
     if (failure_) return *failure_;
@@ -407,6 +408,13 @@ Status BinlogCapture::WaitApplied(const BinlogPosition& to, RunControl& control,
                               QuoteTable(plan_.names.table),
                               (read_only ? read_ : applied_).ToString(), to.ToString(), spent);
       return e;
+    }
+    if (spent - warned_at > 30) {
+      warned_at = spent;
+      spdlog::warn("waiting {:.0f} s for the binlog capture of {}: it has {} {}, the binary log "
+                   "was at {}",
+                   spent, QuoteTable(plan_.names.table), read_only ? "read to" : "applied up to",
+                   (read_only ? read_ : applied_).ToString(), to.ToString());
     }
     cv_.wait_for(l, std::chrono::milliseconds(50));
   }

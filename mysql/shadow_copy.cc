@@ -735,9 +735,9 @@ Status ShadowCopy::IndexAndVerify(Session& s, RunControl& control, ProgressRepor
 Status ShadowCopy::WaitForCutOver(RunControl& control, ProgressReporter& progress) {
   if (!opts_.postpone_cut_over) return Status::Ok();
   spdlog::info(
-      "copy done; the triggers keep {} in sync. Waiting for `sluice cut-over` "
+      "copy done; {} keep(s) {} in sync. Waiting for `sluice cut-over` "
       "(or the control socket's cut-over command)",
-      QuoteTable(names_.shadow));
+      binlog_ ? "the binlog capture" : "the triggers", QuoteTable(names_.shadow));
   Publish(progress, "waiting for cut-over", Rows());
   while (!control.cut_over_requested()) {
     if (!control.SleepFor(std::chrono::milliseconds(500))) {

@@ -39,6 +39,27 @@ bool BinlogPosition::FileBefore(const std::string& a, const std::string& b) {
   return x.size() != y.size() ? x.size() < y.size() : x < y;
 }
 
+// Connector/C 3.3 misreads the post-header of a rotate that the server
+// writes at the end of a file (MariaDB 10.11: binlog.000015 came out as the
+// name '00015' and an offset made of the name's first 8 bytes), so the
+// event's own bytes are read: the 19-byte header, the 8-byte offset, the
+// name, and the checksum if the stream has one.
+Result<BinlogPosition> RotateTarget(const unsigned char* raw, size_t raw_size, size_t header_at,
+                                    uint32_t event_length, size_t checksum_bytes) {
+  constexpr size_t kHeader = 19, kOffset = 8;
+  if (raw == nullptr || event_length < kHeader + kOffset + checksum_bytes ||
+      header_at + event_length > raw_size) {
+    return RuntimeError(fmt::format("binlog rotate event of {} bytes cannot be read", event_length));
+  }
+  const unsigned char* p = raw + header_at + kHeader;
+  BinlogPosition to;
+  for (int i = 7; i >= 0; --i) to.pos = (to.pos << 8) | p[i];
+  to.file.assign(reinterpret_cast<const char*>(p + kOffset),
+                 event_length - kHeader - kOffset - checksum_bytes);
+  if (to.file.empty()) return RuntimeError("binlog rotate event names no file");
+  return to;
+}
+
 Result<BinlogPosition> BinlogPosition::Parse(const std::string& text) {
   const size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
@@ -64,6 +85,9 @@ Result<std::unique_ptr<BinlogReader>> BinlogReader::Open(const Dsn& dsn,
   // The server sends checksummed events only to a replica that says it can
   // take them, and heartbeats only when asked (period in nanoseconds).
   SLUICE_TRY(r->conn_->Exec("SET @master_binlog_checksum = @@global.binlog_checksum"));
+  SLUICE_ASSIGN(ResultSet checksum, r->conn_->Query("SELECT @master_binlog_checksum"));
+  r->checksum_bytes_ =
+      !checksum.rows.empty() && checksum.rows[0][0].value_or("NONE") != "NONE" ? 4 : 0;
   SLUICE_TRY(r->conn_->Exec("SET @mariadb_slave_capability = 4"));
   SLUICE_TRY(r->conn_->Exec(
       fmt::format("SET @master_heartbeat_period = {}", int64_t{heartbeat_ms} * 1000000)));
@@ -102,11 +126,12 @@ Result<BinlogEvent> BinlogReader::Next() {
   const MARIADB_RPL_EVENT& ev = *event_;
   BinlogEvent out;
   switch (ev.event_type) {
-    case ROTATE_EVENT:
-      position_.file = Str(ev.event.rotate.filename);
-      position_.pos = ev.event.rotate.position;
+    case ROTATE_EVENT: {
+      SLUICE_ASSIGN(position_, RotateTarget(ev.raw_data, ev.raw_data_size, ev.raw_data_ofs,
+                                            ev.event_length, checksum_bytes_));
       out.next = position_;
       return out;
+    }
     case TABLE_MAP_EVENT: {
       const auto& tm = ev.event.table_map;
       out.kind = BinlogEvent::Kind::kTableMap;

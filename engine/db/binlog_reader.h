@@ -35,6 +35,12 @@ struct BinlogPosition {
   static Result<BinlogPosition> Parse(const std::string& text);
 };
 
+// The file and offset a rotate event points to, from its bytes as received
+// (`raw`, with the event header at `header_at`); `checksum_bytes` is 4 when
+// the stream carries CRC32 checksums.
+Result<BinlogPosition> RotateTarget(const unsigned char* raw, size_t raw_size, size_t header_at,
+                                    uint32_t event_length, size_t checksum_bytes);
+
 struct BinlogEvent {
   enum class Kind {
     kOther,
@@ -87,6 +93,7 @@ class BinlogReader {
   st_mariadb_rpl* rpl_ = nullptr;
   st_mariadb_rpl_event* event_ = nullptr;
   BinlogPosition position_;
+  size_t checksum_bytes_ = 0;  // 4: the stream's events end in a CRC32
 };
 
 }  // namespace sluice

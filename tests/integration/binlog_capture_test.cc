@@ -173,11 +173,58 @@ class PhaseWatch : public ProgressSink {
   void OnSnapshot(const ProgressSnapshot& s) override {
     if (s.phase == "waiting for cut-over") waiting = true;
   }
-  bool WaitFor(std::chrono::milliseconds limit) {
-    for (auto t = 0ms; t < limit && !waiting; t += 20ms) std::this_thread::sleep_for(20ms);
-    return waiting;
-  }
   std::atomic<bool> waiting{false};
+};
+
+std::string Why(const Status& st) { return st.ok() ? "no error" : st.error().message; }
+
+// A binlog-captured alter with its cut-over postponed, run on a thread of
+// its own: Start() returns once the copy waits for the cut-over.
+class PostponedAlter {
+ public:
+  explicit PostponedAlter(const Dsn& dsn) : factory_(dsn) { progress_.AddSink(watch_); }
+  ~PostponedAlter() { (void)Finish(); }
+  bool Start(SchemaChangeRequest r) {
+    r.options.capture = "binlog";
+    r.options.postpone_cut_over = true;
+    auto plan = mysql::PlanOnlineAlter(dialect_, factory_, r, false, mysql::OnlineAlterTuning{});
+    if (!plan.ok()) {
+      status_ = plan.error();
+      return false;
+    }
+    plan_ = std::move(plan).value();
+    thread_ = std::thread([this] {
+      status_ = plan_->Run(control_, progress_);
+      finished_ = true;
+    });
+    for (int i = 0; i < 3000 && !watch_->waiting && !finished_; ++i) {
+      std::this_thread::sleep_for(20ms);
+    }
+    return watch_->waiting;
+  }
+  // Asks for the cut-over (unless `cut_over` is false) and waits for the end.
+  // A run that has not ended 2 minutes later is stopped: a stuck capture
+  // fails the test instead of hanging it.
+  Status Finish(bool cut_over = true) {
+    if (cut_over) control_.RequestCutOver();
+    for (int i = 0; i < 6000 && !finished_; ++i) std::this_thread::sleep_for(20ms);
+    const bool stuck = !finished_;
+    if (stuck) control_.RequestAbort("the test's time limit");
+    if (thread_.joinable()) thread_.join();
+    if (stuck) return RuntimeError("the alter did not end within 2 minutes: " + Why(status_));
+    return status_;
+  }
+
+ private:
+  ConnectionFactory factory_;
+  mysql::MysqlDialect dialect_;
+  RunControl control_;
+  ProgressReporter progress_;
+  std::shared_ptr<PhaseWatch> watch_ = std::make_shared<PhaseWatch>();
+  std::unique_ptr<SchemaChange> plan_;
+  Status status_ = Status::Ok();
+  std::atomic<bool> finished_{false};
+  std::thread thread_;
 };
 
 // A BINARY(4) key whose values end in 0x00: the server logs them without
@@ -186,28 +233,15 @@ class PhaseWatch : public ProgressSink {
 TEST_F(BinlogCaptureTest, BinaryKeysEndingInZeroBytesAreFollowed) {
   Exec("CREATE TABLE bk (id BINARY(4) NOT NULL PRIMARY KEY, v INT NOT NULL)");
   Exec("INSERT INTO bk SELECT UNHEX(CONCAT(LPAD(HEX(seq), 6, '0'), '00')), seq FROM seq_1_to_3000");
-  ConnectionFactory factory(dsn_);
-  mysql::MysqlDialect dialect;
   SchemaChangeRequest r = Request("MODIFY COLUMN v BIGINT NOT NULL");
   r.table = {"app", "bk"};
   r.statement = "ALTER TABLE bk " + r.alter_spec;
-  r.options.capture = "binlog";
-  r.options.postpone_cut_over = true;
-  auto plan = mysql::PlanOnlineAlter(dialect, factory, r, false, mysql::OnlineAlterTuning{});
-  ASSERT_TRUE(plan.ok()) << plan.error().message;
-  RunControl control;
-  ProgressReporter progress;
-  auto watch = std::make_shared<PhaseWatch>();
-  progress.AddSink(watch);
-  Status st = Status::Ok();
-  std::thread alter([&] { st = (*plan)->Run(control, progress); });
-  const bool waiting = watch->WaitFor(60s);
-  EXPECT_TRUE(waiting) << "the copy never reached its cut-over";
+  PostponedAlter alter(dsn_);
+  ASSERT_TRUE(alter.Start(r)) << "the copy never reached its cut-over: " << Why(alter.Finish(false));
   Exec("UPDATE bk SET v = -v WHERE v % 10 = 0");
   Exec("DELETE FROM bk WHERE v % 7 = 0");
   Exec("INSERT INTO bk VALUES (UNHEX('FFFFFF00'), 1)");
-  control.RequestCutOver();
-  alter.join();
+  Status st = alter.Finish();
   ASSERT_TRUE(st.ok()) << st.error().message;
   // Every change made while the cut-over waited is in the new table.
   EXPECT_EQ(Scalar("SELECT CONCAT(COUNT(*), '/', SUM(v)) FROM bk"),
@@ -216,29 +250,38 @@ TEST_F(BinlogCaptureTest, BinaryKeysEndingInZeroBytesAreFollowed) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM bk WHERE id = UNHEX('FFFFFF00')"), "1");
 }
 
+// The server moves to a new binlog file (FLUSH BINARY LOGS, or a file
+// reaching max_binlog_size during a large copy) while the cut-over waits:
+// the changes written before and after the switch reach the new table.
+// Connector/C misreads the rotate event; before sluice read it itself, the
+// capture stopped at the old file's end and the cut-over could not drain.
+TEST_F(BinlogCaptureTest, ChangesAcrossABinlogRotationAreFollowed) {
+  PostponedAlter alter(dsn_);
+  ASSERT_TRUE(alter.Start(Request("MODIFY COLUMN amount BIGINT NOT NULL")))
+      << "the copy never reached its cut-over: " << Why(alter.Finish(false));
+  Exec("UPDATE orders SET amount = -amount WHERE id % 10 = 0");
+  Exec("FLUSH BINARY LOGS");
+  Exec("DELETE FROM orders WHERE id % 7 = 0");
+  Exec("FLUSH BINARY LOGS");
+  Exec("UPDATE orders SET note = 'after' WHERE id % 11 = 0");
+  const std::string want = Checksum("orders");
+  Status st = alter.Finish();
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(Checksum("orders"), want);
+}
+
 // A session that logs its statements (binlog_format=STATEMENT) changes the
 // table during the copy: the row capture cannot follow, so the alter fails
 // naming the table and the statement, and nothing is swapped.
 TEST_F(BinlogCaptureTest, AStatementLoggedChangeFailsTheCaptureByName) {
-  ConnectionFactory factory(dsn_);
-  mysql::MysqlDialect dialect;
-  SchemaChangeRequest r = Request("MODIFY COLUMN amount BIGINT NOT NULL");
-  r.options.capture = "binlog";
-  r.options.postpone_cut_over = true;
-  auto plan = mysql::PlanOnlineAlter(dialect, factory, r, false, mysql::OnlineAlterTuning{});
-  ASSERT_TRUE(plan.ok()) << plan.error().message;
-  RunControl control;
-  ProgressReporter progress;
-  auto watch = std::make_shared<PhaseWatch>();
-  progress.AddSink(watch);
-  Status st = Status::Ok();
-  std::thread alter([&] { st = (*plan)->Run(control, progress); });
-  EXPECT_TRUE(watch->WaitFor(60s));
+  PostponedAlter alter(dsn_);
+  ASSERT_TRUE(alter.Start(Request("MODIFY COLUMN amount BIGINT NOT NULL")))
+      << "the copy never reached its cut-over: " << Why(alter.Finish(false));
   auto other = Connection::Open(dsn_);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE((*other)->Exec("SET SESSION binlog_format = 'STATEMENT'").ok());
   ASSERT_TRUE((*other)->Exec("UPDATE orders SET note = 'stmt' WHERE id = 7").ok());
-  alter.join();  // the capture stops the copy; no cut-over is asked for
+  Status st = alter.Finish(/*cut_over=*/false);  // the capture stops the copy
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("statement-logged change that names `app`.`orders`"),
             std::string::npos)

@@ -25,5 +25,22 @@ TEST(BinlogPosition, ParseNamesWhatIsWrong) {
   EXPECT_NE(bad.error().message.find("'mysql-bin.000003'"), std::string::npos);
 }
 
+// The bytes MariaDB 10.11.19 sent for the rotate at the end of binlog.000014
+// (the OK byte, the header, offset 4, the name, the CRC32), which
+// Connector/C 3.3 read as the file '00015'.
+TEST(BinlogPosition, RotateEventsAreReadFromTheirBytes) {
+  const unsigned char raw[] = {
+      0x00, 0x8b, 0x30, 0x11, 0x6b, 0x04, 0x01, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x9a,
+      0x4e, 0x00, 0x10, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 'b',  'i',
+      'n',  'l',  'o',  'g',  '.',  '0',  '0',  '0',  '0',  '1',  '5',  0xeb, 0x4f, 0x2a, 0x9b};
+  auto to = RotateTarget(raw, sizeof raw, 1, 44, 4);
+  ASSERT_TRUE(to.ok()) << to.error().message;
+  EXPECT_EQ(to->ToString(), "binlog.000015:4");
+  auto bare = RotateTarget(raw, sizeof raw - 4, 1, 40, 0);  // a stream without checksums
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(bare->ToString(), "binlog.000015:4");
+  EXPECT_FALSE(RotateTarget(raw, 20, 1, 44, 4).ok());  // cut short
+}
+
 }  // namespace
 }  // namespace sluice
