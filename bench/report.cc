@@ -48,12 +48,12 @@ std::string FormatTable(const BenchResults& r) {
       "foreground: {} threads x {:g} q/s; idle p50 {}, p99 {} ({} queries)\n\n",
       r.rows, r.pk, r.secondary_indexes, r.row_width, r.server, r.dialect, r.fg_threads,
       r.fg_rate, FormatDuration(r.idle_p50_s), FormatDuration(r.idle_p99_s), r.idle_queries);
-  out += fmt::format("{:<14} {:>11} {:>7} {:>5} {:>10} {:>9} {:>11} {:>10} {:>10} {:>10} {:>8} {:>7}\n",
+  out += fmt::format("{:<14} {:>16} {:>7} {:>5} {:>10} {:>9} {:>11} {:>10} {:>10} {:>10} {:>8} {:>7}\n",
                      "scenario", "batch", "workers", "defer", "rows", "seconds", "rows/s",
                      "batch p50", "batch p99", "fg p99", "fg/idle", "fg err");
   for (const ConfigResult& c : r.configs) {
     out += fmt::format(
-        "{:<14} {:>11} {:>7} {:>5} {:>10} {:>9.2f} {:>11.0f} {:>10} {:>10} {:>10} {:>8} {:>7}\n",
+        "{:<14} {:>16} {:>7} {:>5} {:>10} {:>9.2f} {:>11.0f} {:>10} {:>10} {:>10} {:>8} {:>7}\n",
         ScenarioLabel(c), BatchLabel(c), c.workers, c.defer_indexes ? "on" : "off", c.rows, c.seconds,
         c.rows_per_s, FormatDuration(c.batch_p50_s), FormatDuration(c.batch_p99_s),
         FormatDuration(c.fg_p99_s), Ratio(c.fg_p99_ratio), c.fg_errors);
