@@ -118,7 +118,8 @@ Result<RunMeasurement> RunData(ScenarioKind k, ScenarioContext& ctx, const RunCo
   if (config.target_batch_s > 0) req.options.target_batch_seconds = config.target_batch_s;
   req.options.workers = config.workers;
   req.options.defer_indexes = config.defer_indexes ? "all" : "";
-  RunControl control;
+  RunControl own;
+  RunControl& control = ctx.control != nullptr ? *ctx.control : own;
   ProgressReporter progress;
   auto sink = std::make_shared<MeasuringSink>();
   progress.AddSink(sink);
@@ -143,7 +144,8 @@ Result<RunMeasurement> RunSchema(ScenarioKind k, ScenarioContext& ctx, const Run
   req.step_index = 1;
   std::unique_ptr<Throttler> throttler = MakeThrottler(ctx, config);
   req.throttler = throttler.get();
-  RunControl control;
+  RunControl own;
+  RunControl& control = ctx.control != nullptr ? *ctx.control : own;
   ProgressReporter progress;
   auto sink = std::make_shared<MeasuringSink>();
   progress.AddSink(sink);
@@ -292,6 +294,15 @@ Result<RunMeasurement> RunScenario(ScenarioKind k, ScenarioContext& ctx, const R
       break;
   }
   return m;
+}
+
+Status DropShadowLeftovers(ScenarioContext& ctx) {
+  for (const char* suffix : {"_sluice_new", "_sluice_old"}) {
+    TableRef t = ctx.spec.table;
+    t.name += suffix;
+    SLUICE_TRY(DropTable(*ctx.admin, t));
+  }
+  return Status::Ok();
 }
 
 Status CleanupScenario(ScenarioKind k, ScenarioContext& ctx) {

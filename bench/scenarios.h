@@ -13,6 +13,7 @@
 #include "bench/synthetic_table.h"
 #include "engine/db/session_factory.h"
 #include "engine/dialect.h"
+#include "engine/exec/run_control.h"
 #include "engine/status.h"
 
 namespace sluice::bench {
@@ -62,6 +63,7 @@ struct ScenarioContext {
   int runs = 0;                  // runs so far (numbers the revisions, varies the backfill)
   bool note_column = false;      // the alter scenario's column is present (it alternates)
   bool bench_index = false;      // the add-index scenario's index is present
+  RunControl* control = nullptr;  // the sweep's: a stop (SIGINT) reaches the running step
 };
 
 // The copy scenario's target table.
@@ -74,6 +76,11 @@ Status PrepareRun(ScenarioKind k, ScenarioContext& ctx);
 Result<RunMeasurement> RunScenario(ScenarioKind k, ScenarioContext& ctx, const RunConfig& config);
 // Drops what the scenario created besides the main table.
 Status CleanupScenario(ScenarioKind k, ScenarioContext& ctx);
+// Drops what a stopped shadow copy of the main table leaves behind (its
+// new and old tables: mysql/shadow_copy_plan.h names them; the copy
+// triggers go with the main table), so that an interrupted bench does not
+// block the next one.
+Status DropShadowLeftovers(ScenarioContext& ctx);
 
 // The statement the scenario's next run executes (for the report and tests).
 std::string ScenarioStatement(ScenarioKind k, const ScenarioContext& ctx);

@@ -116,6 +116,7 @@ class Cleanup {
   ~Cleanup() {
     if (opts_.keep) return;
     for (ScenarioKind k : opts_.scenarios) Warn(CleanupScenario(k, ctx_));
+    Warn(DropShadowLeftovers(ctx_));
     Warn(DropTable(*ctx_.admin, ctx_.spec.table));
     for (const std::string& t : StateTables()) {
       bool existed = std::find(state_tables_before_.begin(), state_tables_before_.end(), t) !=
@@ -209,7 +210,7 @@ std::vector<RunConfig> Configurations(const BenchOptions& opts, ScenarioKind k) 
 }
 
 Result<BenchResults> RunSweep(Dialect& dialect, SessionFactory& sessions,
-                              const BenchOptions& opts) {
+                              const BenchOptions& opts, RunControl* control) {
   SLUICE_TRY(ValidateOptions(opts));
   auto t_start = std::chrono::steady_clock::now();
   SLUICE_ASSIGN(std::unique_ptr<Session> admin, sessions.Open());
@@ -232,9 +233,17 @@ Result<BenchResults> RunSweep(Dialect& dialect, SessionFactory& sessions,
   ctx.admin = admin.get();
   ctx.spec = opts.table;
   ctx.run_prefix = fmt::format("bench_{}_{}", getpid(), std::time(nullptr));
+  ctx.control = control;
+  auto stopped = [&]() -> Status {
+    if (control == nullptr || !control->stopping()) return Status::Ok();
+    Error e = RuntimeError("bench stopped; its tables are dropped");
+    e.exit = ExitCode::kAborted;
+    return e;
+  };
 
   spdlog::info("bench: creating {} with {} rows", ctx.spec.table.name, ctx.spec.rows);
   Cleanup cleanup(ctx, opts);
+  SLUICE_TRY(DropShadowLeftovers(ctx));  // of an earlier bench killed mid-alter
   auto t_setup = std::chrono::steady_clock::now();
   SLUICE_TRY(CreateSyntheticTable(*admin, ctx.spec));
   results.setup_seconds = SecondsSince(t_setup);
@@ -263,6 +272,7 @@ Result<BenchResults> RunSweep(Dialect& dialect, SessionFactory& sessions,
         Result<RunMeasurement> run = RunScenario(k, ctx, config);
         Sample s;
         s.fg = load.Stop();
+        SLUICE_TRY(stopped());
         if (!run.ok()) {
           Error e = run.error();
           e.message = fmt::format("{} batch-size={} workers={}: {}", ScenarioName(k),

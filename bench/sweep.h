@@ -40,9 +40,10 @@ Status ValidateOptions(const BenchOptions& opts);
 std::vector<RunConfig> Configurations(const BenchOptions& opts, ScenarioKind k);
 
 // Runs the whole sweep. The tables it creates are dropped at the end (also on
-// failure) unless opts.keep.
+// failure or a stop) unless opts.keep. A stop of `control` (SIGINT) stops the
+// running step and ends the sweep with exit code 3.
 Result<BenchResults> RunSweep(Dialect& dialect, SessionFactory& sessions,
-                              const BenchOptions& opts);
+                              const BenchOptions& opts, RunControl* control = nullptr);
 
 // Median of the values (the mean of the middle two for an even count); 0 for none.
 double Median(std::vector<double> values);

@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "cli/run_observers.h"
 #include "engine/db/connection.h"
+#include "engine/exec/signal_handler.h"
 #include "engine/log.h"
 #include "engine/sql/quote.h"
 
@@ -179,7 +180,11 @@ int RunBench(CommandContext& ctx) {
   if (!dialect.ok()) return Fail(dialect.error());
   ConnectionFactory sessions(*dsn);
 
-  auto results = bench::RunSweep(**dialect, sessions, *opts);
+  // SIGINT / SIGTERM: the running step stops, the tables are dropped, exit 3
+  // (a second signal exits at once).
+  RunControl control;
+  StopSignalHandler signals(control);
+  auto results = bench::RunSweep(**dialect, sessions, *opts, &control);
   if (*created_db && !opts->keep) {
     (void)(*conn)->Exec("DROP DATABASE IF EXISTS " + sql::QuoteIdent(kDefaultDatabase));
   }

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/child_process.h"
 #include "tests/support/run_command.h"
 #include "tests/support/sluice_project.h"
 #include "tests/support/test_db.h"
@@ -148,6 +153,31 @@ TEST_F(BenchTest, CopyScenarioKeepsTablesWhenAsked) {
   auto j = nlohmann::json::parse(ReadFile(out_ / "results.json"));
   ASSERT_EQ(j["configs"].size(), 2u);
   for (const auto& c : j["configs"]) EXPECT_EQ(c["rows"].get<int>(), 5000);
+}
+
+// Ctrl-C during a shadow-copy alter: the step stops, the bench drops its
+// tables (the shadow too) and exits 3. A shadow that a killed bench left
+// behind does not block the next bench.
+TEST_F(BenchTest, InterruptedAlterLeavesNoTablesAndNoneBlocksTheNextRun) {
+  auto child = ChildProcess::Start({SLUICE_BINARY, "--dsn", dsn_string(), "bench", "--out",
+                                    out_.string(), "--rows", "200000", "--scenarios", "alter",
+                                    "--batch-sizes", "500", "--workers", "1", "--repeat", "5",
+                                    "--idle-seconds", "0.2"});
+  ASSERT_NE(child, nullptr);
+  for (int i = 0; i < 600 && child->Output().find("INSERT ... SELECT") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_NE(child->Output().find("INSERT ... SELECT"), std::string::npos) << child->Output();
+  child->Signal(SIGINT);
+  EXPECT_EQ(child->Wait(120), 3) << child->Output();
+  EXPECT_NE(child->Output().find("bench stopped"), std::string::npos) << child->Output();
+  EXPECT_EQ(TableCount("sluice_bench%"), 0);
+
+  Exec("CREATE TABLE sluice_bench_orders_sluice_new (id INT PRIMARY KEY)");
+  CommandResult r = Bench("--rows 3000 --scenarios alter --batch-sizes 500 --workers 1 "
+                          "--idle-seconds 0.2 --fg-threads 1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(TableCount("sluice_bench%"), 0);
 }
 
 TEST_F(BenchTest, BadSweepIsAnInputError) {
