@@ -404,7 +404,7 @@ Status BinlogCapture::WaitApplied(const BinlogPosition& to, RunControl& control,
       Error e;
       e.code = kLockWaitTimeout;
       e.cls = ErrorClass::kRetry;
-      e.message = fmt::format("the binlog capture of {} is {} behind {} after {:.1f} s",
+      e.message = fmt::format("the binlog capture of {} is at {}, behind {}, after {:.1f} s",
                               QuoteTable(plan_.names.table),
                               (read_only ? read_ : applied_).ToString(), to.ToString(), spent);
       return e;
