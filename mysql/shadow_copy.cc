@@ -16,6 +16,7 @@
 #include "engine/state/checkpoint_store.h"
 #include "engine/throttle/throttler.h"
 #include "mysql/child_control.h"
+#include "mysql/copy_progress.h"
 #include "mysql/foreign_keys.h"
 #include "mysql/index_lines.h"
 #include "mysql/triggers.h"
@@ -131,7 +132,8 @@ std::vector<std::string> ShadowCopy::OfflineSql() const {
   return out;
 }
 
-void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase, uint64_t rows_done) {
+void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase, uint64_t rows_done,
+                         double rows_per_s) {
   ProgressSnapshot s;
   s.revision = req_.revision;
   s.step = req_.step_index;
@@ -141,6 +143,10 @@ void ShadowCopy::Publish(ProgressReporter& progress, const std::string& phase, u
   s.rows_done = rows_done;
   s.rows_estimated = Rows();
   s.workers = opts_.workers;
+  if (rows_per_s > 0) {
+    s.rows_per_s = rows_per_s;
+    s.eta_s = s.rows_estimated > rows_done ? (s.rows_estimated - rows_done) / rows_per_s : 0;
+  }
   progress.Snapshot(s);
 }
 
@@ -625,7 +631,9 @@ Status ShadowCopy::CopyRows(const ServerInfo& server, RunControl& control,
   CopySessionFactory copy_sessions(sessions_);
   Publish(progress, "copy");
   auto t0 = std::chrono::steady_clock::now();
-  SLUICE_TRY(RunDataStep(dialect_, copy_sessions, data, control, progress, throttler));
+  ProgressReporter copy_progress;  // shown as this step's copy phase
+  copy_progress.AddSink(std::make_shared<CopyPhaseSink>(progress, req_.revision));
+  SLUICE_TRY(RunDataStep(dialect_, copy_sessions, data, control, copy_progress, throttler));
   spdlog::info("copy took {:.2f} s",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return Status::Ok();
@@ -700,9 +708,15 @@ Status ShadowCopy::Verify(Session& s, RunControl& control, ProgressReporter& pro
   };
   lag.hold = [this] { capture_->Hold(); };
   lag.release = [this] { capture_->Release(); };
-  auto report = VerifyShadow(s, plan_, opts_.checksum, control,
-                             [&](uint64_t rows) { Publish(progress, "checksum", rows); },
-                             binlog_ ? &lag : nullptr);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto report = VerifyShadow(
+      s, plan_, opts_.checksum, control,
+      [&](uint64_t rows) {
+        const double spent =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        Publish(progress, "checksum", rows, spent > 0 ? rows / spent : 0);
+      },
+      binlog_ ? &lag : nullptr);
   if (!report.ok()) return report.error();
   rows_checked_ = report->rows;
   spdlog::info("checksum: {} rows in {} chunks match between {} and {} ({} chunk(s) re-copied)",

@@ -70,7 +70,9 @@ class ShadowCopy : public SchemaChange {
   Status IndexAndVerify(Session& s, RunControl& control, ProgressReporter& progress);
   Status WaitForCutOver(RunControl& control, ProgressReporter& progress);
   Status DuplicatesError(Session& s, const Error& cause);
-  void Publish(ProgressReporter& progress, const std::string& phase, uint64_t rows_done = 0);
+  // `rows_per_s` > 0 also gives the ETA against the row estimate.
+  void Publish(ProgressReporter& progress, const std::string& phase, uint64_t rows_done = 0,
+               double rows_per_s = 0);
   // The table's rows: the estimate, then the checksum's exact count.
   uint64_t Rows() const;
 
