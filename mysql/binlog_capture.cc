@@ -123,10 +123,15 @@ BinlogCapture::BinlogCapture(Dsn dsn, SessionFactory& sessions, CopyPlan plan,
       plan_(std::move(plan)),
       key_(std::move(key)),
       lock_clause_(std::move(lock_clause)),
-      record_(std::move(record)) {
-  // A replica id of its own: the server drops an older dump of the same id.
-  std::mt19937 rng(std::random_device{}());
-  server_id_ = std::uniform_int_distribution<uint32_t>(1u << 30, 0xFFFFFFF0u)(rng);
+      record_(std::move(record)),
+      ids_(std::random_device{}()) {}
+
+uint32_t BinlogCapture::NewServerId() {
+  // A replica id for each stream: a dump registering under an id the server
+  // still has kills the other one (error 4052), and a closed stream's dump
+  // can register after the next one opened (seen: the start's probe killed
+  // the reader 4 ms later).
+  return std::uniform_int_distribution<uint32_t>(1u << 30, 0xFFFFFFF0u)(ids_);
 }
 
 BinlogCapture::~BinlogCapture() { Stop(); }
@@ -134,7 +139,7 @@ BinlogCapture::~BinlogCapture() { Stop(); }
 Status BinlogCapture::Start(const BinlogPosition& from, RunControl& control) {
   // The first open here, so that a refusal (privileges, a purged file) is the
   // caller's error, not a failure found later.
-  SLUICE_ASSIGN(auto probe, BinlogReader::Open(dsn_, from, server_id_));
+  SLUICE_ASSIGN(auto probe, BinlogReader::Open(dsn_, from, NewServerId()));
   probe.reset();
   {
     SLUICE_ASSIGN(auto s, sessions_.Open());
@@ -227,7 +232,7 @@ void BinlogCapture::ReadLoop(RunControl& control) {
         std::lock_guard<std::mutex> l(mu_);
         from = read_;
       }
-      auto opened = BinlogReader::Open(dsn_, from, server_id_);
+      auto opened = BinlogReader::Open(dsn_, from, NewServerId());
       last_next = from;
       if (!opened.ok()) {
         if (Retryable(opened.error()) && ++reconnects <= kStreamReconnects) {

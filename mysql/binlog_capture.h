@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -96,7 +97,9 @@ class BinlogCapture {
   std::vector<BinlogKeyColumn> key_;
   std::string lock_clause_;
   Record record_;
-  uint32_t server_id_ = 0;
+  // Replica ids, one per stream; used by Start, then by the reader thread.
+  uint32_t NewServerId();
+  std::mt19937 ids_;
   bool fold_names_ = false;  // lower_case_table_names is not 0
 
   mutable std::mutex mu_;
