@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "cli/run_observers.h"
 #include "engine/db/connection.h"
+#include "engine/dialect.h"
 #include "engine/exec/signal_handler.h"
 #include "engine/log.h"
 #include "engine/sql/quote.h"
@@ -64,7 +65,7 @@ Result<std::vector<std::string>> ParseCaptureList(const std::string& text) {
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (item != "auto" && item != "triggers" && item != "binlog") {
+    if (!IsCaptureMode(item)) {
       return InputError(fmt::format("--captures '{}': use auto, triggers or binlog, e.g. "
                                     "triggers,binlog", text));
     }

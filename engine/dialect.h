@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/db/session.h"
@@ -47,6 +48,11 @@ struct SchemaStepOptions {
   std::string foreign_keys = "refuse";  // tables referencing this one: refuse|rebuild (MySQL copy)
   std::string capture = "auto";  // how a MySQL shadow copy mirrors writes: auto|triggers|binlog
 };
+
+// One of SchemaStepOptions::capture's values: auto, triggers or binlog.
+inline bool IsCaptureMode(std::string_view m) {
+  return m == "auto" || m == "triggers" || m == "binlog";
+}
 
 // An ALTER (or CREATE/DROP INDEX) about to run online.
 struct SchemaChangeRequest {

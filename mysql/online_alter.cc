@@ -12,6 +12,7 @@
 #include "engine/log.h"
 #include "engine/progress/progress.h"
 #include "engine/sql/quote.h"
+#include "mysql/binlog_marker.h"
 #include "mysql/cut_over.h"
 #include "mysql/foreign_keys.h"
 #include "mysql/index_lines.h"
@@ -396,14 +397,10 @@ Status ReturnStrandedTriggers(Session& s, const ShadowNames& names) {
 }
 
 // Refusals that only a shadow copy has, and whether a stopped copy can resume.
-// Whether a stopped binlog-captured copy of this step left its marker
-// (mysql/shadow_copy.cc, seq -4).
-Result<bool> BinlogCaptureRecorded(Session& s, const std::string& revision, int step) {
-  auto rs = s.Query(fmt::format(
-      "SELECT 1 FROM sluice_checkpoint WHERE revision = {} AND step = {} AND seq = -4",
-      QuoteString(revision), step));
-  if (!rs.ok()) return false;  // no checkpoint table yet
-  return !rs->rows.empty();
+// Whether a stopped binlog-captured copy of this step left its marker.
+bool BinlogCaptureRecorded(Session& s, const std::string& revision, int step) {
+  auto marker = ReadBinlogMarker(s, revision, step);
+  return marker.ok() && marker->has_value();  // an error: no checkpoint table yet
 }
 
 Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& spec,
@@ -449,7 +446,7 @@ Result<bool> CheckCopyPossible(Session& s, const TableInfo& t, const AlterSpec& 
   std::string have_shape = ShapeWithoutIndexes(have);
   if (ours == 3 && have_shape == want) return true;
   if (ours == 0 && have_shape == want) {
-    SLUICE_ASSIGN(bool binlog, BinlogCaptureRecorded(s, r.revision, r.step_index));
+    const bool binlog = BinlogCaptureRecorded(s, r.revision, r.step_index);
     if (binlog) return true;
   }
   // A run killed while it set the copy up (CREATE ... LIKE, its ALTER, the

@@ -15,6 +15,8 @@
 #include "engine/sql/quote.h"
 #include "engine/state/checkpoint_store.h"
 #include "engine/throttle/throttler.h"
+#include "mysql/binlog_marker.h"
+#include "mysql/capture_choice.h"
 #include "mysql/child_control.h"
 #include "mysql/copy_progress.h"
 #include "mysql/foreign_keys.h"
@@ -38,8 +40,7 @@ constexpr const char* kCheckpointTable = "sluice_checkpoint";
 // triggers (mysql/user_triggers.h).
 constexpr int kBaselineSeq = -2;
 constexpr int kDropSwapSeq = -3;
-// -4: the binlog capture: lo_key its token, hi_key the position applied.
-constexpr int kBinlogSeq = -4;
+// -4: the binlog capture (mysql/binlog_marker.h).
 
 Result<std::string> ShowCreate(Session& s, const TableRef& t) {
   SLUICE_ASSIGN(ResultSet rs, s.Query("SHOW CREATE TABLE " + QuoteTable(t)));
@@ -433,67 +434,18 @@ Status ShadowCopy::EnsureCapture(Session& s, RunControl& control) {
   for (const std::string& drop : DropTriggerSql(names_)) {
     SLUICE_TRY(ExecWithShortLock(s, drop, opts_.cut_over, control, "dropping stale triggers"));
   }
-  SLUICE_ASSIGN(binlog_, ChooseBinlog(s));
+  SLUICE_ASSIGN(binlog_,
+                ChooseBinlogCapture(s, opts_.capture,
+                                    dynamic_cast<ConnectionFactory*>(&sessions_) != nullptr, plan_));
   if (binlog_) {
     Status started = StartBinlogCapture(s, control);
     if (started.ok() || opts_.capture == "binlog") return started;
     binlog_ = false;
     capture_.reset();
-    (void)s.Exec(fmt::format("DELETE FROM {} WHERE revision = {} AND step = {} AND seq = {}",
-                             QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
-                             req_.step_index, kBinlogSeq));
-    WarnAboutAutoIncLocks("it cannot read the binary log: " + started.error().message);
+    (void)DeleteBinlogMarker(s, req_.revision, req_.step_index);
+    WarnAboutAutoIncLocks(names_.table, "it cannot read the binary log: " + started.error().message);
   }
   return InstallTriggers(s, plan_, opts_.cut_over, control);
-}
-
-bool ShadowCopy::AutoIncLockRisk(Session& s) const {
-  auto rs = s.Query(fmt::format(
-      "SELECT @@GLOBAL.innodb_autoinc_lock_mode, (SELECT COUNT(*) FROM information_schema.COLUMNS "
-      "WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {} AND EXTRA LIKE '%auto_increment%')",
-      QuoteString(names_.shadow.schema), QuoteString(names_.shadow.name)));
-  if (!rs.ok() || rs->rows.empty()) return false;
-  return rs->rows[0][0].value_or("2") != "2" && rs->rows[0][1].value_or("0") != "0";
-}
-
-Result<bool> ShadowCopy::ChooseBinlog(Session& s) {
-  const std::string& mode = opts_.capture;
-  if (mode != "auto" && mode != "binlog" && mode != "triggers") {
-    return InputError(fmt::format("capture={} is not known (use auto, triggers or binlog)", mode));
-  }
-  const bool risky = AutoIncLockRisk(s);
-  if (mode == "triggers" || (mode == "auto" && !risky)) {
-    if (risky) WarnAboutAutoIncLocks("capture=triggers was asked for");
-    return false;
-  }
-  std::string why;  // why the binary log cannot be used
-  if (dynamic_cast<ConnectionFactory*>(&sessions_) == nullptr) {
-    why = "no connection settings for a binlog stream";
-  }
-  if (why.empty() && s.server().flavor != Flavor::kMariaDB) {
-    // MySQL 8 cannot run here; its compressed transaction payloads and
-    // partial JSON row events are not decoded.
-    why = "the binlog capture reads MariaDB's binary log only (not verified on MySQL)";
-  }
-  if (why.empty()) {
-    SLUICE_ASSIGN(why, BinlogUnusable(s));
-  }
-  if (why.empty()) {
-    auto key = BinlogKey(s, plan_);
-    if (!key.ok()) why = key.error().message;
-  }
-  if (mode == "binlog") {
-    if (!why.empty()) return InputError("capture=binlog: " + why);
-    return true;
-  }
-  if (!why.empty()) {
-    WarnAboutAutoIncLocks(why);
-    return false;
-  }
-  spdlog::info("{} has an AUTO_INCREMENT column and innodb_autoinc_lock_mode is not 2: its "
-               "writes reach {} from the binary log, not through triggers",
-               QuoteTable(names_.table), QuoteTable(names_.shadow));
-  return true;
 }
 
 Status ShadowCopy::StartBinlogCapture(Session& s, RunControl& control) {
@@ -505,22 +457,13 @@ Status ShadowCopy::StartBinlogCapture(Session& s, RunControl& control) {
     SLUICE_ASSIGN(from, BinlogEnd(s));
     SLUICE_ASSIGN(ResultSet now, s.Query("SELECT DATE_FORMAT(NOW(6), '%Y%m%d%H%i%s%f')"));
     capture_token_ = now.rows.empty() ? "binlog" : now.rows[0][0].value_or("binlog");
-    SLUICE_TRY(s.Exec(fmt::format(
-        "REPLACE INTO {} (revision, step, seq, kind, lo_key, hi_key) VALUES ({}, {}, {}, "
-        "'binlog', {}, {})",
-        QuoteIdent(kCheckpointTable), QuoteString(req_.revision), req_.step_index, kBinlogSeq,
-        QuoteString(capture_token_), QuoteString(from.ToString()))));
+    SLUICE_TRY(WriteBinlogMarker(s, req_.revision, req_.step_index, capture_token_, from));
   }
   capture_sessions_ = std::make_unique<CopySessionFactory>(sessions_);
   const std::string revision = req_.revision;
   const int step = req_.step_index;
-  auto record = [revision, step](Session& own, const BinlogPosition& at) -> Status {
-    return own
-        .Exec(fmt::format("UPDATE {} SET hi_key = {} WHERE revision = {} AND step = {} AND "
-                          "seq = {}",
-                          QuoteIdent(kCheckpointTable), QuoteString(at.ToString()),
-                          QuoteString(revision), step, kBinlogSeq))
-        .status();
+  auto record = [revision, step](Session& own, const BinlogPosition& at) {
+    return RecordBinlogPosition(own, revision, step, at);
   };
   capture_ = std::make_unique<BinlogCapture>(
       factory->dsn(), *capture_sessions_, plan_, std::move(key),
@@ -530,19 +473,16 @@ Status ShadowCopy::StartBinlogCapture(Session& s, RunControl& control) {
 
 Status ShadowCopy::CheckBinlogResume(Session& s) {
   if (!opts_.resume) return Status::Ok();
-  SLUICE_ASSIGN(ResultSet rs,
-                s.Query(fmt::format("SELECT lo_key, hi_key FROM {} WHERE revision = {} AND "
-                                    "step = {} AND seq = {}",
-                                    QuoteIdent(kCheckpointTable), QuoteString(req_.revision),
-                                    req_.step_index, kBinlogSeq)));
-  if (rs.rows.empty()) return Status::Ok();  // a trigger capture
-  auto at = BinlogPosition::Parse(rs.rows[0][1].value_or(""));
+  SLUICE_ASSIGN(std::optional<BinlogMarker> marker,
+                ReadBinlogMarker(s, req_.revision, req_.step_index));
+  if (!marker) return Status::Ok();  // a trigger capture
+  auto at = BinlogPosition::Parse(marker->position);
   bool available = false;
   if (at.ok()) {
     SLUICE_ASSIGN(available, BinlogAvailable(s, *at));
   }
   if (available) {
-    capture_token_ = rs.rows[0][0].value_or("binlog");
+    capture_token_ = marker->token;
     resume_from_ = *at;
     spdlog::info("resuming the binlog capture of {} at {}", QuoteTable(names_.table),
                  at->ToString());
@@ -550,7 +490,7 @@ Status ShadowCopy::CheckBinlogResume(Session& s) {
   }
   spdlog::warn("the binary log the stopped copy of {} had read up to ({}) is no longer on the "
                "server: starting the copy afresh",
-               QuoteTable(names_.table), rs.rows[0][1].value_or("?"));
+               QuoteTable(names_.table), marker->position);
   SLUICE_TRY(CleanUpShadow(s, names_, opts_.cut_over));
   opts_.resume = false;
   return Status::Ok();
@@ -576,23 +516,6 @@ Status ShadowCopy::PickCheckpointKey(Session& s) {
   std::string base = req_.revision.substr(0, kMaxKey - token.size() - 1);
   checkpoint_key_ = base + "#" + token;
   return Status::Ok();
-}
-
-// With innodb_autoinc_lock_mode=1 (MariaDB's default; MySQL 8's is 2) each
-// copy chunk's INSERT ... SELECT holds the shadow's table-level AUTO-INC
-// lock to its end, and an application update whose trigger writes into the
-// shadow waits for it. When that update also holds a gap lock the chunk must
-// insert into (its REPLACE at REPEATABLE READ, next to where the copy
-// writes), InnoDB breaks the cycle by rolling back the smaller transaction:
-// the application's (ERROR 1213; seen in 3 of about 550 copies under 4
-// update threads). Mode 2 takes no table-level AUTO-INC lock.
-void ShadowCopy::WarnAboutAutoIncLocks(const std::string& why_not_binlog) const {
-  spdlog::warn("innodb_autoinc_lock_mode is not 2: while {} is copied through triggers, an "
-               "application write to {} can, rarely, lose a deadlock to a copy chunk (ERROR 1213) "
-               "and must be retried. The binlog capture, which rules it out, is not used: {}. "
-               "innodb_autoinc_lock_mode=2 (MySQL 8's default, safe with the ROW binlog; set at "
-               "server start) rules it out too",
-               QuoteTable(names_.table), QuoteTable(names_.table), why_not_binlog);
 }
 
 Status ShadowCopy::CopyRows(const ServerInfo& server, RunControl& control,

@@ -58,12 +58,9 @@ class ShadowCopy : public SchemaChange {
   Status PlanCopy(Session& s);
   Status DeferIndexes(Session& s);
   Status EnsureCapture(Session& s, RunControl& control);
-  Result<bool> ChooseBinlog(Session& s);
   Status StartBinlogCapture(Session& s, RunControl& control);
   Status CheckBinlogResume(Session& s);
   Status PickCheckpointKey(Session& s);
-  bool AutoIncLockRisk(Session& s) const;
-  void WarnAboutAutoIncLocks(const std::string& why_not_binlog) const;
   Status CopyRows(const ServerInfo& server, RunControl& control, ProgressReporter& progress);
   Status AddDeferredIndexes(Session& s, RunControl& control, ProgressReporter& progress);
   Status Verify(Session& s, RunControl& control, ProgressReporter& progress);

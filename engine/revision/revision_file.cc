@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/dialect.h"
 #include "engine/sql/lexer.h"
 
 namespace sluice::revision {
@@ -243,9 +244,7 @@ Result<StepOptions> ParseStepOptions(std::string_view text) {
       if (!ParseDouble(v, &s) || s <= 0) return bad("seconds, e.g. 0.5 or 500ms");
       o.target_batch_time = s * scale;
     } else if (key == "capture") {
-      if (value != "auto" && value != "triggers" && value != "binlog") {
-        return bad("auto, triggers or binlog");
-      }
+      if (!IsCaptureMode(value)) return bad("auto, triggers or binlog");
       o.capture = value;
     } else {
       std::string known;
